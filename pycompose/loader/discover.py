@@ -1,0 +1,189 @@
+"""Find a project's files, directory, environment and name as Docker Compose v2 does.
+
+Precedence follows Compose: ``-f`` flags, else ``COMPOSE_FILE`` (split on
+``COMPOSE_PATH_SEPARATOR``), else the first of compose.yaml / compose.yml / docker-compose.yml /
+docker-compose.yaml found in the working directory or its parents, plus the matching override
+file. The shell environment wins over env files; ``COMPOSE_*`` variables may come from ``.env``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pycompose.errors import ProjectError
+
+DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+OVERRIDE_FILES = (
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+)
+STDIN = "-"
+_VALID_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_NAME_CHARS = re.compile(r"[a-z0-9_-]")
+
+
+@dataclass(frozen=True)
+class ProjectOptions:
+    """What the user asked for: the global flags plus the process environment."""
+
+    config_files: Sequence[str] = ()
+    project_name: str | None = None
+    project_directory: str | None = None
+    env_files: Sequence[str] = ()
+    profiles: Sequence[str] = ()
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    cwd: str = field(default_factory=os.getcwd)
+    stdin_reader: Callable[[], str] | None = None
+
+
+@dataclass(frozen=True)
+class ProjectSource:
+    """Where a project comes from, once discovery is done."""
+
+    config_files: tuple[str, ...]
+    working_dir: str
+    env_files: tuple[str, ...]
+    environment: dict[str, str]
+    profiles: tuple[str, ...]
+    name_override: str | None
+    warnings: tuple[str, ...] = ()
+
+
+def normalize_project_name(name: str) -> str:
+    """Lower-case, keep ``[a-z0-9_-]``, strip leading ``_``/``-`` (Compose's rule)."""
+    kept = "".join(_NAME_CHARS.findall(name.lower()))
+    return kept.lstrip("_-")
+
+
+def check_project_name(name: str) -> str:
+    if not _VALID_NAME.match(name):
+        raise ProjectError(
+            f'invalid project name "{name}": must consist only of lowercase alphanumeric '
+            "characters, hyphens, and underscores as well as start with a letter or number"
+        )
+    return name
+
+
+def _find_default(start: str, warnings: list[str]) -> list[str]:
+    directory = Path(start)
+    while True:
+        found = [directory / name for name in DEFAULT_FILES if (directory / name).is_file()]
+        if found:
+            if len(found) > 1:
+                warnings.append(
+                    "Found multiple config files with supported names: "
+                    + ", ".join(str(f) for f in found)
+                )
+                warnings.append(f"Using {found[0]}")
+            files = [str(found[0])]
+            overrides = [directory / n for n in OVERRIDE_FILES if (directory / n).is_file()]
+            if overrides:
+                if len(overrides) > 1:
+                    warnings.append(
+                        "Found multiple override files with supported names: "
+                        + ", ".join(str(f) for f in overrides)
+                    )
+                    warnings.append(f"Using {overrides[0]}")
+                files.append(str(overrides[0]))
+            return files
+        if directory.parent == directory:
+            raise ProjectError("no configuration file provided: not found")
+        directory = directory.parent
+
+
+def _abs(path: str, base: str) -> str:
+    return os.path.normpath(os.path.join(base, os.path.expanduser(path)))
+
+
+def discover(options: ProjectOptions) -> ProjectSource:
+    """Resolve files, working directory, environment, profiles and the name override.
+
+    Reads env files (so it is not pure), never the compose files themselves.
+    """
+    from pycompose.loader.dotenv import read_dotenv
+
+    warnings: list[str] = []
+    environ = dict(options.environ)
+    cwd = options.cwd
+    project_dir = _abs(options.project_directory, cwd) if options.project_directory else None
+
+    env_files = list(options.env_files)
+    if not env_files and environ.get("COMPOSE_ENV_FILES"):
+        env_files = [f for f in environ["COMPOSE_ENV_FILES"].split(",") if f]
+
+    # Compose reads COMPOSE_* settings from the env files before it looks for compose files.
+    def pre_working_dir() -> str:
+        if project_dir:
+            return project_dir
+        for f in options.config_files:
+            if f != STDIN:
+                return os.path.dirname(_abs(f, cwd))
+        return cwd
+
+    def dotenv_paths(working_dir: str) -> list[str]:
+        if env_files:
+            return [_abs(f, cwd) for f in env_files]
+        default = os.path.join(working_dir, ".env")
+        return [default] if os.path.isfile(default) else []
+
+    def read_env(paths: list[str]) -> dict[str, str]:
+        merged: dict[str, str] = {}
+        for path in paths:
+            if os.path.isdir(path):
+                raise ProjectError(f"{path} is a directory")
+            if not os.path.exists(path):
+                raise ProjectError(
+                    f"couldn't find env file: {path}"
+                )
+            merged.update(read_dotenv(path, lambda k: environ.get(k, merged.get(k))))
+        return merged
+
+    for key, value in read_env(dotenv_paths(pre_working_dir())).items():
+        if key.startswith("COMPOSE_") and key not in environ:
+            environ[key] = value
+
+    files = list(options.config_files)
+    if not files and environ.get("COMPOSE_FILE"):
+        sep = environ.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
+        files = [f for f in environ["COMPOSE_FILE"].split(sep) if f]
+    if files:
+        config_files = [f if f == STDIN else _abs(f, cwd) for f in files]
+    else:
+        config_files = _find_default(project_dir or cwd, warnings)
+
+    if project_dir:
+        working_dir = project_dir
+    else:
+        first = next((f for f in config_files if f != STDIN), None)
+        working_dir = os.path.dirname(first) if first else cwd
+
+    dotenv = read_env(dotenv_paths(working_dir))
+    environment = dict(environ)
+    for key, value in dotenv.items():
+        environment.setdefault(key, value)
+
+    profiles = list(options.profiles)
+    if not profiles and environment.get("COMPOSE_PROFILES"):
+        profiles = [p.strip() for p in environment["COMPOSE_PROFILES"].split(",") if p.strip()]
+
+    name = options.project_name
+    if name is not None:
+        check_project_name(name)
+    elif environment.get("COMPOSE_PROJECT_NAME"):
+        name = normalize_project_name(environment["COMPOSE_PROJECT_NAME"])
+
+    return ProjectSource(
+        config_files=tuple(config_files),
+        working_dir=working_dir,
+        env_files=tuple(dotenv_paths(working_dir)),
+        environment=environment,
+        profiles=tuple(profiles),
+        name_override=name,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,107 @@
+"""Top-level ``include``: other compose projects loaded on their own and imported.
+
+Each entry is loaded with its own project directory (the directory of its first file unless
+``project_directory`` says otherwise) and its own env files (``.env`` there by default), with
+relative paths resolved there; its services, networks, volumes, secrets and configs are then
+added to the including file. A resource defined differently on both sides is an error.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from pycompose.errors import ComposeFileError, ProjectError
+from pycompose.loader.tree import locate
+
+if TYPE_CHECKING:
+    from pycompose.loader.pipeline import LoadContext
+
+_KINDS = ("services", "networks", "volumes", "secrets", "configs", "models")
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def apply_include(
+    ctx: LoadContext,
+    doc: Any,
+    file: str,
+    working_dir: str,
+    env: dict[str, str],
+    included: tuple[str, ...],
+) -> None:
+    """Load each ``include`` entry of ``doc`` and import its resources into ``doc`` (in place)."""
+    from pycompose.loader.canonical import to_long_syntax
+    from pycompose.loader.dotenv import read_dotenv
+    from pycompose.loader.paths import absolute, resolve_paths
+    from pycompose.loader.pipeline import Stages, load_file
+
+    entries = doc.pop("include")
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise ComposeFileError("include must be a list", path=("include",), mark=locate(doc, ()),
+                               file=file)
+    for index, entry in enumerate(entries):
+        where: tuple[str | int, ...] = ("include", index)
+        spec = {"path": entry} if isinstance(entry, str) else entry
+        if not isinstance(spec, dict):
+            raise ComposeFileError("must be a string or a mapping", path=where, file=file)
+        paths = [absolute(p, working_dir) for p in _as_list(spec.get("path"))]
+        if not paths:
+            raise ComposeFileError("include requires a path", path=where, file=file)
+        for path in paths:
+            if not os.path.exists(path):
+                raise ProjectError(f"open {path}: no such file or directory")
+        if paths[0] in included:
+            chain = "\n include ".join((*included[1:], paths[0]))
+            raise ProjectError(f"include cycle detected:\n{included[0]}\n include {chain}")
+        project_dir = spec.get("project_directory")
+        project_dir = (
+            absolute(project_dir, working_dir) if project_dir else os.path.dirname(paths[0])
+        )
+        env_files = [absolute(f, working_dir) for f in _as_list(spec.get("env_file"))]
+        if not env_files:
+            default = os.path.join(project_dir, ".env")
+            env_files = [default] if os.path.isfile(default) else []
+        sub_env = dict(env)
+        from_files: dict[str, str] = {}
+        for env_file in env_files:
+            if env_file == "/dev/null":
+                continue
+            if not os.path.isfile(env_file):
+                raise ProjectError(f"couldn't find env file: {env_file}")
+            from_files.update(
+                read_dotenv(env_file, lambda k: env.get(k, from_files.get(k)))
+            )
+        for key, value in from_files.items():
+            sub_env.setdefault(key, value)
+        imported: Any = None
+        for path in paths:
+            imported = load_file(ctx, path, imported, project_dir, sub_env, included + (path,))
+        imported.pop("name", None)
+        imported = to_long_syntax(imported, Stages())
+        if ctx.stages.resolve_paths:
+            resolve_paths(imported, project_dir)
+        _import_resources(imported, doc, paths[0], file)
+
+
+def _import_resources(source: dict[str, Any], target: dict[str, Any], src: str, file: str) -> None:
+    for kind in _KINDS:
+        items = source.get(kind)
+        if not isinstance(items, dict):
+            continue
+        dest = target.setdefault(kind, {})
+        if dest is None:
+            dest = target[kind] = {}
+        for name, value in items.items():
+            if name in dest and dest[name] != value:
+                raise ComposeFileError(
+                    f"imported compose file {src} defines conflicting {kind[:-1]} {name}",
+                    path=(kind, name), mark=locate(target, (kind, name)), file=file,
+                )
+            dest[name] = value
