@@ -88,3 +88,119 @@ def service_hash(service: dict[str, Any]) -> str:
     if isinstance(deploy, dict) and "replicas" in deploy:
         spec["deploy"] = {k: v for k, v in deploy.items() if k != "replicas"}
     return config_hash(order_as("ServiceConfig", spec))
+
+
+# -- lifecycle -------------------------------------------------------------------------------
+
+
+def typed_project(loaded: Loaded) -> Any:
+    """The typed :class:`~pycompose.model.Project` of a loaded tree (services disabled by
+    profiles are kept aside so they are not mistaken for orphans)."""
+    from dataclasses import replace
+
+    from pycompose.model import project_from_loaded
+
+    project = project_from_loaded(loaded)
+    disabled = {name: None for name in loaded.defined_services if name not in project.services}
+    return replace(project, disabled=disabled)
+
+
+def up(
+    project: Any,
+    options: Any,
+    *,
+    sink: Any,
+    engine: Any = None,
+    dry_run: bool = False,
+    wait_timeout: float | None = None,
+    limit: int | None = None,
+) -> Any:
+    """Bring ``project`` (a :class:`~pycompose.model.Project`) to its desired state.
+
+    Returns the executed :class:`~pycompose.plan.Plan`. With ``dry_run`` nothing is changed.
+    """
+    import anyio
+
+    from pycompose.engine.client import Engine
+    from pycompose.engine.observe import observe
+    from pycompose.execute import Executor, expected_hashes, wait_for_services
+    from pycompose.plan import plan_up, selected_services
+
+    engine = engine or Engine.from_env()
+    images = tuple(s.image for s in project.services.values())
+    observed = observe(engine, project.name, images)
+    plan = plan_up(project, observed, options, expected_hashes(project, observed))
+    for warning in plan.warnings:
+        sink(_warning(warning))
+    if dry_run:
+        for op in plan.ordered():
+            if op.kind in _DRY_RUN_STATUS:
+                sink(_dry_run_event(op))
+        return plan
+    executor = Executor(engine, project, observed, sink, limit=limit, wait_timeout=wait_timeout)
+
+    async def main() -> None:
+        await executor.run(plan)
+        if options.wait and not options.no_start:
+            names = selected_services(project, options.services, with_deps=not options.no_deps)
+            await wait_for_services(executor, {n: True for n in names}, wait_timeout)
+
+    anyio.run(main)
+    return plan
+
+
+def down(
+    project: Any,
+    project_name: str,
+    options: Any,
+    *,
+    sink: Any,
+    engine: Any = None,
+    dry_run: bool = False,
+    limit: int | None = None,
+) -> Any:
+    """Stop and remove the project's containers and networks (and volumes with ``-v``)."""
+    import anyio
+
+    from pycompose.engine.client import Engine
+    from pycompose.engine.observe import ObservedState, observe
+    from pycompose.execute import Executor
+    from pycompose.model import Project
+    from pycompose.plan import plan_down
+
+    engine = engine or Engine.from_env()
+    observed = observe(engine, project_name)
+    plan = plan_down(project, observed, options, project_name)
+    for warning in plan.warnings:
+        sink(_warning(warning))
+    if dry_run:
+        for op in plan.ordered():
+            if op.kind in _DRY_RUN_STATUS:
+                sink(_dry_run_event(op))
+        return plan
+    empty = project or Project(name=project_name, working_dir="", config_files=(), services={},
+                               networks={}, volumes={})
+    executor = Executor(engine, empty, ObservedState(project_name), sink, limit=limit)
+    del observed
+    anyio.run(executor.run, plan)
+    return plan
+
+
+def _warning(text: str) -> Any:
+    from pycompose.execute import Event
+
+    return Event(resource="", status="Warning", text=text)
+
+
+_DRY_RUN_STATUS = {
+    "create_network": "Created", "create_volume": "Created", "create_container": "Created",
+    "start": "Started", "stop": "Stopped", "remove": "Removed", "rename": "Recreated",
+    "remove_network": "Removed", "remove_volume": "Removed", "running": "Running",
+}
+
+
+def _dry_run_event(op: Any) -> Any:
+    from pycompose.execute import Event
+
+    status = _DRY_RUN_STATUS.get(op.kind, op.kind)
+    return Event(resource=op.resource, status=f"{status} ({op.cause})", done=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def print_warnings(warnings: Iterable[str]) -> None:
@@ -15,6 +15,6 @@ def print_warnings(warnings: Iterable[str]) -> None:
         if tty:
             sys.stderr.write(f"WARN[0000] {message} \n")
         else:
-            now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             escaped = message.replace("\\", "\\\\").replace('"', '\\"')
             sys.stderr.write(f'time="{now}" level=warning msg="{escaped}"\n')

@@ -13,9 +13,12 @@ def register(app: typer.Typer) -> None:
     @app.command("version")
     def version(
         fmt: Annotated[
-            str | None, typer.Option("--format", "-f", help="Format the output. Values: [pretty | json]")
+            str | None,
+            typer.Option("--format", "-f", help="Format the output. Values: [pretty | json]"),
         ] = None,
-        short: Annotated[bool, typer.Option("--short", help="Shows only Compose's version number")] = False,
+        short: Annotated[
+            bool, typer.Option("--short", help="Shows only Compose's version number")
+        ] = False,
     ) -> None:
         """Show the pycompose version information."""
         if short:

@@ -156,6 +156,7 @@ def select_services(
     and drop the top-level resources no kept service uses."""
     root = ctx.source_tree
     services: dict[str, Any] = tree.get("services") or {}
+    ctx.defined_services = tuple(services)
     for name in requested:
         if name not in services:
             raise ProjectError(f"no such service: {name}")

@@ -37,6 +37,7 @@ class LoadContext:
     stdin_reader: Callable[[], str] | None = None
     warnings: list[str] = field(default_factory=list)
     source_tree: Any = None
+    defined_services: tuple[str, ...] = ()
     _warned: set[str] = field(default_factory=set)
     _file_cache: dict[str, list[Any]] = field(default_factory=dict)
 
@@ -96,6 +97,7 @@ class Loaded:
     profiles: tuple[str, ...]
     tree: dict[str, Any]
     warnings: list[str]
+    defined_services: tuple[str, ...] = ()
 
 
 def interpolate_doc(ctx: LoadContext, doc: Any, file: str, env: dict[str, str] | None = None) -> Any:
@@ -213,4 +215,5 @@ def load(
         profiles=source.profiles,
         tree=tree,
         warnings=ctx.warnings,
+        defined_services=ctx.defined_services,
     )

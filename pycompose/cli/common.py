@@ -1,0 +1,61 @@
+"""Helpers shared by the commands: loading the project, choosing the progress renderer."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+
+
+def load(ctx: typer.Context, services: list[str] | None = None) -> Any:
+    """Load the project for a command; services named on the command line are enabled."""
+    from pycompose.api import load_project
+    from pycompose.cli.output import print_warnings
+
+    loaded = load_project(ctx.obj.project_options(), services=services or ())
+    print_warnings(loaded.warnings)
+    return loaded
+
+
+def project_name_only(ctx: typer.Context) -> str:
+    """The project name when no compose file is needed (``-p`` alone is enough)."""
+    from pycompose.errors import ProjectError
+
+    options = ctx.obj
+    if options.project_name and not options.files:
+        return str(options.project_name)
+    try:
+        return str(load(ctx).name)
+    except ProjectError:
+        if options.project_name:
+            return str(options.project_name)
+        raise
+
+
+def progress_mode(ctx: typer.Context) -> str:
+    mode = ctx.obj.progress or os.environ.get("COMPOSE_PROGRESS") or "auto"
+    if ctx.obj.ansi == "never" and mode == "auto":
+        mode = "plain"
+    return str(mode)
+
+
+@contextmanager
+def renderer(ctx: typer.Context) -> Iterator[Any]:
+    from pycompose.progress import Renderer
+
+    sink = Renderer(progress_mode(ctx), dry_run=ctx.obj.dry_run)
+    try:
+        yield sink
+    finally:
+        sink.close()
+
+
+def parallel_limit(ctx: typer.Context) -> int | None:
+    value = os.environ.get("COMPOSE_PARALLEL_LIMIT")
+    if value and value.isdigit() and int(value) > 0:
+        return int(value)
+    limit = ctx.obj.parallel
+    return limit if limit and limit > 0 else None

@@ -1,0 +1,466 @@
+"""Walks a :class:`~pycompose.plan.Plan` with an anyio task group.
+
+An operation starts the moment the operations it depends on are done (not level by level), at
+most ``limit`` at a time; blocking Docker SDK calls run in worker threads. Progress goes to an
+event sink passed in from outside; the first failure cancels the rest.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+import anyio.to_thread
+
+from pycompose.engine import labels as L
+from pycompose.engine.client import Engine, NotFound
+from pycompose.engine.convert import (
+    container_request,
+    network_payload,
+    service_config_hash,
+    volume_hash_input,
+    volume_payload,
+)
+from pycompose.engine.observe import ObservedState
+from pycompose.errors import EngineError, PycomposeError
+from pycompose.model import Project
+from pycompose.plan import (
+    CHECK_NETWORK,
+    CHECK_VOLUME,
+    CREATE_CONTAINER,
+    CREATE_NETWORK,
+    CREATE_VOLUME,
+    REMOVE,
+    REMOVE_NETWORK,
+    REMOVE_VOLUME,
+    RENAME,
+    RUNNING,
+    START,
+    STOP,
+    WAIT,
+    Op,
+    Plan,
+)
+from pycompose.serialize import config_hash
+
+
+@dataclass(frozen=True)
+class Event:
+    """Progress of one resource: ``Container p-web-1`` is ``Started``, say."""
+
+    resource: str
+    status: str
+    done: bool = False
+    error: bool = False
+    text: str = ""
+
+
+Sink = Callable[[Event], None]
+
+
+class DependencyError(PycomposeError):
+    """A dependency did not reach its ``depends_on`` condition."""
+
+
+@dataclass
+class RunState:
+    """What the executor learns while it runs: container ids and names per service."""
+
+    ids: dict[tuple[str, int], str] = field(default_factory=dict)
+    names: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def first_ids(self) -> dict[str, str]:
+        firsts: dict[str, str] = {}
+        for (service, _number), cid in sorted(self.ids.items()):
+            firsts.setdefault(service, cid)
+        return firsts
+
+    def names_by_service(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for (service, _), name in sorted(self.names.items()):
+            out.setdefault(service, []).append(name)
+        return out
+
+
+class Executor:
+    def __init__(
+        self,
+        engine: Engine,
+        project: Project,
+        observed: ObservedState,
+        sink: Sink,
+        *,
+        limit: int | None = None,
+        wait_timeout: float | None = None,
+    ) -> None:
+        self.engine = engine
+        self.project = project
+        self.observed = observed
+        self.sink = sink
+        self.limiter = anyio.CapacityLimiter(limit if limit and limit > 0 else 10_000)
+        self.thread_limiter = anyio.CapacityLimiter(max(64, limit or 0))
+        self.wait_timeout = wait_timeout
+        self.state = RunState()
+        self._pending_rename: dict[tuple[str, int], str] = {}
+        for c in observed.containers:
+            if not c.oneoff:
+                self.state.ids[(c.service, c.number)] = c.id
+                self.state.names[(c.service, c.number)] = c.name
+        self._image_ids: dict[str, str] = {
+            ref: image_id for ref, image_id in observed.images.items() if image_id
+        }
+
+    async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return await anyio.to_thread.run_sync(
+            lambda: fn(*args, **kwargs), limiter=self.thread_limiter
+        )
+
+    def emit(self, resource: str, status: str, *, done: bool = False, error: bool = False,
+             text: str = "") -> None:
+        self.sink(Event(resource, status, done, error, text))
+
+    async def run(self, plan: Plan) -> None:
+        """Run every operation of ``plan``; raise the first failure."""
+        finished = {op_id: anyio.Event() for op_id in plan.ops}
+
+        async def run_op(op: Op) -> None:
+            for dep in op.deps:
+                if dep in finished:
+                    await finished[dep].wait()
+            async with self.limiter:
+                await self.perform(op)
+            finished[op.id].set()
+
+        with first_error():
+            async with anyio.create_task_group() as group:
+                for op in plan.ordered():
+                    group.start_soon(run_op, op)
+
+    async def perform(self, op: Op) -> None:
+        handlers: dict[str, Callable[[Op], Awaitable[None]]] = {
+            CREATE_NETWORK: self._op_create_network,
+            CHECK_NETWORK: self._op_check_network,
+            CREATE_VOLUME: self._op_create_volume,
+            CHECK_VOLUME: self._op_check_volume,
+            REMOVE_NETWORK: self._op_remove_network,
+            REMOVE_VOLUME: self._op_remove_volume,
+            CREATE_CONTAINER: self._op_create_container,
+            RENAME: self._op_rename,
+            START: self._op_start,
+            RUNNING: self._op_running,
+            STOP: self._op_stop,
+            REMOVE: self._op_remove,
+            WAIT: self._op_wait,
+        }
+        handler = handlers[op.kind]
+        try:
+            await handler(op)
+        except PycomposeError:
+            self.emit(op.resource, "Error", done=True, error=True)
+            raise
+
+    # -- networks and volumes --------------------------------------------------------------
+    async def _op_create_network(self, op: Op) -> None:
+        network = self.project.networks[op.args["key"]]
+        try:
+            existing = await self.call(self.engine.inspect_network, network.name)
+        except NotFound:
+            existing = None
+        if existing is not None:
+            label = (existing.get("Labels") or {}).get(L.NETWORK, "")
+            raise EngineError(
+                f"network {network.name} was found but has incorrect label {L.NETWORK} set to "
+                f'"{label}" (expected: "{network.key}")'
+            )
+        self.emit(op.resource, "Creating")
+        await self.call(self.engine.create_network, network_payload(self.project, network))
+        self.emit(op.resource, "Created", done=True)
+
+    async def _op_check_network(self, op: Op) -> None:
+        network = self.project.networks[op.args["key"]]
+        if network.external:
+            try:
+                await self.call(self.engine.inspect_network, network.name)
+            except NotFound:
+                raise EngineError(
+                    f"network {network.name} declared as external, but could not be found"
+                ) from None
+            return
+        observed = self.observed.networks.get(network.name)
+        expected = network_payload(self.project, network)["Labels"][L.CONFIG_HASH]
+        if observed is not None and observed.config_hash and observed.config_hash != expected:
+            raise EngineError(
+                f"network {network.name} exists but doesn't match the configuration in the "
+                "compose file (config hash changed): remove it with `pycompose down` and run "
+                "`pycompose up` again"
+            )
+
+    async def _op_create_volume(self, op: Op) -> None:
+        volume = self.project.volumes[op.args["key"]]
+        try:
+            existing = await self.call(self.engine.inspect_volume, volume.name)
+        except NotFound:
+            existing = None
+        if existing is not None:
+            label = (existing.get("Labels") or {}).get(L.PROJECT)
+            if label != self.project.name:
+                self.emit(op.resource, "Warning", text=(
+                    f"volume \"{volume.name}\" already exists but was not created by Docker "
+                    "Compose. Use `external: true` to use an existing volume"))
+            return
+        self.emit(op.resource, "Creating")
+        await self.call(self.engine.create_volume, volume_payload(self.project, volume))
+        self.emit(op.resource, "Created", done=True)
+
+    async def _op_check_volume(self, op: Op) -> None:
+        if "warn_unlabelled" in op.args:
+            try:
+                await self.call(self.engine.inspect_volume, op.args["name"])
+            except NotFound:
+                return
+            self.emit(op.resource, "Warning", text=(
+                f"volume {op.args['name']} does not carry the label "
+                f"{L.PROJECT}={op.args['warn_unlabelled']}: not removed"))
+            return
+        volume = self.project.volumes[op.args["key"]]
+        if volume.external:
+            try:
+                await self.call(self.engine.inspect_volume, volume.name)
+            except NotFound:
+                raise EngineError(
+                    f'external volume "{volume.name}" not found'
+                ) from None
+            return
+        observed = self.observed.volumes.get(volume.name)
+        expected = config_hash(volume_hash_input(volume))
+        if observed is not None and observed.config_hash and observed.config_hash != expected:
+            self.emit(op.resource, "Warning", text=(
+                f'Volume "{volume.name}" exists but doesn\'t match configuration in compose '
+                "file: keeping the existing volume and its data"))
+
+    async def _op_remove_network(self, op: Op) -> None:
+        self.emit(op.resource, "Removing")
+        with suppress(NotFound):
+            await self.call(self.engine.remove_network, op.args["id"])
+        self.emit(op.resource, "Removed", done=True)
+
+    async def _op_remove_volume(self, op: Op) -> None:
+        self.emit(op.resource, "Removing")
+        with suppress(NotFound):
+            await self.call(self.engine.remove_volume, op.args["name"])
+        self.emit(op.resource, "Removed", done=True)
+
+    # -- containers ------------------------------------------------------------------------
+    async def image_id(self, ref: str) -> str:
+        if ref not in self._image_ids:
+            found = await self.call(self.engine.image_id, ref)
+            if not found:
+                raise EngineError(f"No such image: {ref}")
+            self._image_ids[ref] = found
+        return self._image_ids[ref]
+
+    async def _inherited_volumes(self, container_id: str) -> dict[str, str]:
+        info = await self.call(self.engine.inspect_container, container_id)
+        named = {v.name for v in self.project.volumes.values()}
+        inherited: dict[str, str] = {}
+        for mount in info.get("Mounts") or []:
+            if mount.get("Type") == "volume" and mount.get("Name") not in named:
+                inherited[str(mount.get("Destination"))] = str(mount.get("Name"))
+        return inherited
+
+    async def _op_create_container(self, op: Op) -> None:
+        service = self.project.services[op.args["service"]]
+        number = int(op.args["number"])
+        image_id = await self.image_id(service.image)
+        inherited: dict[str, str] = {}
+        if op.args.get("replaces"):
+            inherited = await self._inherited_volumes(op.args["replaces"])
+            self.emit(op.resource, "Recreate")
+        else:
+            self.emit(op.resource, "Creating")
+        request = container_request(
+            self.project, service, number, image_id=image_id,
+            refs=self.state.first_ids(), names=self.state.names_by_service(),
+            inherited=inherited, name=op.args.get("tmp_name"),
+        )
+        cid = await self.call(self.engine.create_container, request.name, request.payload,
+                              request.platform)
+        for network, endpoint in request.connect:
+            await self.call(self.engine.connect_network, network, cid, endpoint)
+        if not op.args.get("replaces"):
+            self.state.ids[(service.name, number)] = cid
+            self.state.names[(service.name, number)] = request.name
+            self.emit(op.resource, "Created", done=True)
+        else:
+            self._pending_rename[(service.name, number)] = cid
+
+    async def _op_rename(self, op: Op) -> None:
+        key = (op.args["service"], int(op.args["number"]))
+        cid = self._pending_rename.pop(key)
+        await self.call(self.engine.rename, cid, op.args["name"])
+        self.state.ids[key] = cid
+        self.state.names[key] = op.args["name"]
+        self.emit(op.resource, "Recreated", done=True)
+
+    async def _op_start(self, op: Op) -> None:
+        key = (op.args["service"], int(op.args["number"]))
+        cid = op.args.get("id") or self.state.ids[key]
+        self.emit(op.resource, "Starting")
+        await self.call(self.engine.start, cid)
+        self.emit(op.resource, "Started", done=True)
+
+    async def _op_running(self, op: Op) -> None:
+        self.emit(op.resource, "Running", done=True)
+
+    async def _op_stop(self, op: Op) -> None:
+        silent = op.args.get("silent")
+        if not silent:
+            self.emit(op.resource, "Stopping")
+        with suppress(NotFound):
+            await self.call(self.engine.stop, op.args["id"], op.args.get("timeout"))
+        if not silent:
+            self.emit(op.resource, "Stopped", done=True)
+
+    async def _op_remove(self, op: Op) -> None:
+        silent = op.args.get("silent")
+        if not silent:
+            self.emit(op.resource, "Removing")
+        with suppress(NotFound):
+            await self.call(self.engine.remove_container, op.args["id"], force=True,
+                            volumes=bool(op.args.get("volumes")))
+        if not silent:
+            self.emit(op.resource, "Removed", done=True)
+
+    async def _op_wait(self, op: Op) -> None:
+        """A service is started; wait until its dependants' conditions hold."""
+        name = op.args["service"]
+        conditions = {
+            dep.condition: dep
+            for svc in self.project.services.values()
+            for dep in svc.depends_on
+            if dep.service == name
+        }
+        if not conditions:
+            return
+        ids = [cid for (svc, _), cid in sorted(self.state.ids.items()) if svc == name]
+        for cid in ids:
+            cname = self.state.names.get(next(k for k, v in self.state.ids.items() if v == cid),
+                                         cid[:12])
+            resource = f"Container {cname}"
+            if "service_healthy" in conditions:
+                await self.wait_healthy(cid, resource, required=conditions["service_healthy"]
+                                        .required)
+            if "service_completed_successfully" in conditions:
+                await self.wait_completed(cid, resource, name)
+
+    async def wait_healthy(self, cid: str, resource: str, *, required: bool = True) -> None:
+        self.emit(resource, "Waiting")
+        deadline = None if self.wait_timeout is None else time.monotonic() + self.wait_timeout
+        while True:
+            info = await self.call(self.engine.inspect_container, cid)
+            state = info.get("State") or {}
+            health = (state.get("Health") or {}).get("Status")
+            if health is None:
+                raise DependencyError(f"container {info['Name'].lstrip('/')} has no healthcheck "
+                                      "configured")
+            if health == "healthy":
+                self.emit(resource, "Healthy", done=True)
+                return
+            if health == "unhealthy" or state.get("Status") == "exited":
+                message = (f"dependency failed to start: container "
+                           f"{info['Name'].lstrip('/')} is unhealthy")
+                if not required:
+                    self.emit(resource, "Warning", text=message)
+                    return
+                raise DependencyError(message)
+            if deadline is not None and time.monotonic() > deadline:
+                raise DependencyError(f"timeout waiting for {info['Name'].lstrip('/')} to be "
+                                      "healthy")
+            await anyio.sleep(0.1)
+
+    async def wait_completed(self, cid: str, resource: str, service: str) -> None:
+        self.emit(resource, "Waiting")
+        code = await self.call(self.engine.wait, cid)
+        if code != 0:
+            raise DependencyError(
+                f'service "{service}" didn\'t complete successfully: exit {code}'
+            )
+        self.emit(resource, "Exited", done=True)
+
+
+def expected_hashes(project: Project, observed: ObservedState) -> dict[str, str]:
+    """The config-hash each service's containers should carry, given what is observed."""
+    refs: dict[str, str] = {}
+    for c in sorted(observed.containers, key=lambda c: (c.service, c.number)):
+        if not c.oneoff:
+            refs.setdefault(c.service, c.id)
+    return {name: service_config_hash(s, refs) for name, s in project.services.items()}
+
+
+async def wait_for_services(executor: Executor, services: Mapping[str, Any],
+                            timeout: float | None) -> None:
+    """``up --wait``: every container of ``services`` running, and healthy where it has a
+    healthcheck; a one-shot container that exited 0 counts as done when nothing needs it to
+    keep running (docker/compose#10596)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    completed_ok = {
+        dep.service
+        for svc in executor.project.services.values()
+        for dep in svc.depends_on
+        if dep.condition == "service_completed_successfully"
+    }
+
+    async def one(key: tuple[str, int], cid: str) -> None:
+        service = executor.project.services[key[0]]
+        name = executor.state.names.get(key, cid[:12])
+        resource = f"Container {name}"
+        executor.emit(resource, "Waiting")
+        while True:
+            info = await executor.call(executor.engine.inspect_container, cid)
+            state = info.get("State") or {}
+            status = state.get("Status")
+            health = (state.get("Health") or {}).get("Status")
+            if status == "running" and health in (None, "healthy"):
+                executor.emit(resource, "Healthy" if health else "Running", done=True)
+                return
+            if status == "exited":
+                code = state.get("ExitCode")
+                if code == 0 and (key[0] in completed_ok or service.restart == "no"):
+                    executor.emit(resource, "Exited", done=True)
+                    return
+                raise DependencyError(f"container {name} exited ({code})")
+            if health == "unhealthy":
+                raise DependencyError(f"container {name} is unhealthy")
+            if deadline is not None and time.monotonic() > deadline:
+                raise DependencyError(
+                    f"timeout waiting for {name} to be "
+                    f"{'healthy' if health else 'running'} (--wait-timeout)"
+                )
+            await anyio.sleep(0.1)
+
+    with first_error():
+        async with anyio.create_task_group() as group:
+            for key, cid in sorted(executor.state.ids.items()):
+                if key[0] in services:
+                    group.start_soon(one, key, cid)
+
+
+@contextmanager
+def first_error() -> Iterator[None]:
+    """Task groups raise exception groups; callers want the first real error."""
+    try:
+        yield
+    except BaseExceptionGroup as group:
+        raise _first(group) from None
+
+
+def _first(group: BaseExceptionGroup[Any]) -> BaseException:
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            return _first(exc)
+        return exc
+    return group  # pragma: no cover - groups are never empty
