@@ -45,16 +45,38 @@ def printable(loaded: Loaded, fmt: str = "json") -> Any:
     from pycompose.loader.order import order_tree
 
     tree = dict(loaded.tree)
-    interpolated = True
+    interpolated = loaded.interpolated
+    if interpolated:
+        # Compose escapes every literal `$` again when it prints a resolved model.
+        tree = _escape_dollars(tree)
     if fmt == "json":
         tree = _strip_extensions(tree)
         for service in tree.get("services", {}).values():
             for key in _JSON_ALWAYS_NULL:
                 service.setdefault(key, None)
+            deploy = service.get("deploy")
+            if isinstance(deploy, dict):
+                deploy.setdefault("resources", {})
+                deploy.setdefault("placement", {})
+            develop = service.get("develop")
+            if isinstance(develop, dict):
+                for rule in develop.get("watch") or []:
+                    if isinstance(rule, dict):
+                        rule.setdefault("exec", {"command": None})
         for network in (tree.get("networks") or {}).values():
             network.setdefault("ipam", {})
         return order_tree(tree, style="json", typed=interpolated)
     return _drop_yaml_empty(order_tree(tree, style="yaml", typed=interpolated))
+
+
+def _escape_dollars(node: Any) -> Any:
+    if isinstance(node, str):
+        return node.replace("$", "$$")
+    if isinstance(node, dict):
+        return {k: _escape_dollars(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_escape_dollars(v) for v in node]
+    return node
 
 
 def _drop_yaml_empty(node: Any) -> Any:

@@ -53,7 +53,6 @@ def _resolve(
     chain: tuple[tuple[str, str], ...],
 ) -> Any:
     """The service ``name`` of ``doc`` (from ``file``) with its own ``extends`` applied."""
-    from pycompose.loader.merge import extend_service
     from pycompose.loader.pipeline import interpolate_doc
 
     services = doc.get("services")
@@ -100,6 +99,14 @@ def _resolve(
         rebase_service_paths(base, os.path.dirname(base_file))
     local = {k: v for k, v in service.items() if k != "extends"}
     return extend_service(base, local)
+
+
+def extend_service(base: Any, local: Any) -> Any:
+    """``local`` merged onto ``base`` with the same rules as a second compose file."""
+    from pycompose.loader.merge import merge_trees
+
+    merged = merge_trees({"services": {"_": base}}, {"services": {"_": local}})
+    return merged["services"]["_"]
 
 
 def apply_extends(ctx: LoadContext, doc: Any, file: str, working_dir: str, env: dict[str, str]) -> None:

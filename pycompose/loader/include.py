@@ -54,12 +54,15 @@ def apply_include(
         paths = [absolute(p, working_dir) for p in _as_list(spec.get("path"))]
         if not paths:
             raise ComposeFileError("include requires a path", path=where, file=file)
+        mark = locate(entries, (index,))
         for path in paths:
             if not os.path.exists(path):
-                raise ProjectError(f"open {path}: no such file or directory")
+                raise ComposeFileError(f"open {path}: no such file or directory", path=where,
+                                       mark=mark, file=file)
         if paths[0] in included:
-            chain = "\n include ".join((*included[1:], paths[0]))
-            raise ProjectError(f"include cycle detected:\n{included[0]}\n include {chain}")
+            chain = " -> ".join((*included, paths[0]))
+            raise ComposeFileError(f"include cycle detected: {chain}", path=where, mark=mark,
+                                   file=file)
         project_dir = spec.get("project_directory")
         project_dir = (
             absolute(project_dir, working_dir) if project_dir else os.path.dirname(paths[0])

@@ -189,13 +189,34 @@ def select_services(
             if dep in disabled and not spec.get("required", True):
                 del service["depends_on"][dep]
                 continue
-            raise ProjectError(f'service "{name}" depends on undefined service "{dep}": {_INVALID}')
+            raise _fail(ctx, root, _reference_path(root, name, dep),
+                        f'service "{name}" depends on undefined service "{dep}": {_INVALID}')
     tree["services"] = kept
     if ctx.stages.consistency:
         check_consistency(tree, ctx, root)
     if ctx.stages.normalize:
         _drop_unused(tree)
     return tree
+
+
+def _reference_path(root: Any, name: str, dep: str) -> PathT:
+    """Where service ``name`` refers to ``dep`` (depends_on, links, volumes_from, modes)."""
+    service = (root.get("services") or {}).get(name) if isinstance(root, dict) else None
+    if not isinstance(service, dict):
+        return ("services", name)
+    depends = service.get("depends_on")
+    if isinstance(depends, dict) and dep in depends:
+        return ("services", name, "depends_on", dep)
+    if isinstance(depends, list) and dep in depends:
+        return ("services", name, "depends_on", depends.index(dep))
+    for key in ("links", "volumes_from"):
+        for i, entry in enumerate(service.get(key) or []):
+            if isinstance(entry, str) and entry.split(":", 1)[0] == dep:
+                return ("services", name, key, i)
+    for key in ("network_mode", "ipc", "pid"):
+        if service.get(key) == f"service:{dep}":
+            return ("services", name, key)
+    return ("services", name)
 
 
 def _used(tree: dict[str, Any]) -> dict[str, set[str]]:

@@ -98,16 +98,16 @@ class Loaded:
     tree: dict[str, Any]
     warnings: list[str]
     defined_services: tuple[str, ...] = ()
+    interpolated: bool = True
 
 
 def interpolate_doc(ctx: LoadContext, doc: Any, file: str, env: dict[str, str] | None = None) -> Any:
     if not ctx.stages.interpolate:
         return doc
-    from pycompose.loader.interpolate import cast_interpolated, interpolate_tree
+    from pycompose.loader.interpolate import interpolate_tree
 
     lookup_env = ctx.environment if env is None else env
-    out = interpolate_tree(doc, lookup_env.get, warn=ctx.warn, file=file)
-    return cast_interpolated(out)
+    return interpolate_tree(doc, lookup_env.get, warn=ctx.warn, file=file)
 
 
 def load_file(
@@ -216,4 +216,5 @@ def load(
         tree=tree,
         warnings=ctx.warnings,
         defined_services=ctx.defined_services,
+        interpolated=ctx.stages.interpolate,
     )
