@@ -49,6 +49,8 @@ def printable(loaded: Loaded, fmt: str = "json") -> Any:
     if interpolated:
         # Compose escapes every literal `$` again when it prints a resolved model.
         tree = _escape_dollars(tree)
+    if fmt == "json" and not interpolated:
+        return order_tree(_strip_extensions(tree), style="json", typed=False)
     if fmt == "json":
         tree = _strip_extensions(tree)
         for service in tree.get("services", {}).values():

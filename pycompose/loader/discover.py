@@ -176,7 +176,7 @@ def discover(options: ProjectOptions) -> ProjectSource:
     if name is not None:
         check_project_name(name)
     elif environment.get("COMPOSE_PROJECT_NAME"):
-        name = normalize_project_name(environment["COMPOSE_PROJECT_NAME"])
+        name = check_project_name(environment["COMPOSE_PROJECT_NAME"])
 
     return ProjectSource(
         config_files=tuple(config_files),

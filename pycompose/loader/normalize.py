@@ -60,7 +60,14 @@ def _resolve_environment(ctx: LoadContext, root: Any, name: str, service: dict[s
                     f"env file {path} not found: stat {path}: no such file or directory",
                 )
             continue
-        values = read_dotenv(path, lambda k: env.get(k, merged.get(k)))
+        fmt = entry.get("format")
+        if fmt == "raw":
+            values = _read_raw_env(path)
+        elif fmt in (None, "", "dotenv"):
+            values = read_dotenv(path, lambda k: env.get(k, merged.get(k)))
+        else:
+            raise _fail(ctx, root, ("services", name, "env_file", index, "format"),
+                        f'unsupported env_file format "{fmt}": expected "dotenv" or "raw"')
         merged.update(values)
     environment = service.get("environment")
     if environment is None and not merged:
@@ -72,6 +79,18 @@ def _resolve_environment(ctx: LoadContext, root: Any, name: str, service: dict[s
         else:
             result[key] = value
     service["environment"] = result
+
+
+def _read_raw_env(path: str) -> dict[str, str]:
+    """``format: raw``: ``KEY=VALUE`` lines taken literally (no quotes, no interpolation)."""
+    values: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh.read().splitlines():
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            key, _, value = line.partition("=")
+            values[key] = value
+    return values
 
 
 def _resolve_build_args(service: dict[str, Any], env: dict[str, str]) -> None:
@@ -189,13 +208,14 @@ def select_services(
             if dep in disabled and not spec.get("required", True):
                 del service["depends_on"][dep]
                 continue
+            if not ctx.stages.consistency:
+                continue
             raise _fail(ctx, root, _reference_path(root, name, dep),
                         f'service "{name}" depends on undefined service "{dep}": {_INVALID}')
     tree["services"] = kept
     if ctx.stages.consistency:
         check_consistency(tree, ctx, root)
-    if ctx.stages.normalize:
-        _drop_unused(tree)
+    _drop_unused(tree)
     return tree
 
 
