@@ -4,51 +4,95 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from decimal import Decimal
 from typing import Any
 
-_DURATION_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)")
 _UNIT_NS = {
     "ns": 1,
     "us": 1_000,
-    "µs": 1_000,
-    "μs": 1_000,
+    "µs": 1_000,  # U+00B5 MICRO SIGN
+    "μs": 1_000,  # U+03BC GREEK SMALL LETTER MU
     "ms": 1_000_000,
     "s": 1_000_000_000,
     "m": 60_000_000_000,
     "h": 3_600_000_000_000,
 }
-_BYTES = re.compile(r"^(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$")
+_DURATION_NUMBER = re.compile(r"([0-9]*)(?:\.([0-9]*))?")
+_DURATION_UNIT = re.compile(r"[^0-9.]*")
+_MAX_DURATION = 2**63
 _BYTE_UNITS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+# Go's float literal syntax; "_" is checked separately (only between digits).
+_DEC_FLOAT = re.compile(r"[+-]?(?:[0-9_]+\.?[0-9_]*|\.[0-9_]+)(?:[eE][+-]?[0-9_]+)?\Z")
+_HEX_FLOAT = re.compile(
+    r"[+-]?0[xX](?:[0-9a-fA-F_]+\.?[0-9a-fA-F_]*|\.[0-9a-fA-F_]+)[pP][+-]?[0-9_]+\Z"
+)
 
 
 class UnitError(ValueError):
-    """A duration or size that does not parse; the message says what was expected."""
+    """A duration or size that does not parse; the message is Go's."""
 
 
 def parse_duration(value: Any) -> int:
-    """Go's ``time.ParseDuration``: ``1m30s``, ``1.5h``, ``100ms`` -> nanoseconds."""
-    text = str(value).strip() if not isinstance(value, str) else value
-    orig = text
-    if text in ("0", "+0", "-0"):
-        return 0
-    sign = 1
-    if text[:1] in "+-":
-        sign = -1 if text[0] == "-" else 1
+    """Go's ``time.ParseDuration``: ``1m30s``, ``1.5h``, ``100ms`` -> nanoseconds.
+
+    Errors carry Go's own messages (``time: unknown unit "x" in duration "5x"``).
+    """
+    orig = value if isinstance(value, str) else str(value)
+    text = orig
+    negative = False
+    if text[:1] in ("+", "-"):
+        negative = text[0] == "-"
         text = text[1:]
+    if text == "0":
+        return 0
+    invalid = UnitError(f'time: invalid duration "{orig}"')
     if not text:
-        raise UnitError(f'invalid duration "{orig}"')
-    total = Decimal(0)
+        raise invalid
+    total = 0
     pos = 0
     while pos < len(text):
-        match = _DURATION_PART.match(text, pos)
-        if not match or match.group(1) in ("", "."):
-            if re.match(r"[0-9.]+$", text[pos:]):
-                raise UnitError(f'missing unit in duration "{orig}"')
-            raise UnitError(f'invalid duration "{orig}"')
-        total += Decimal(match.group(1)) * _UNIT_NS[match.group(2)]
-        pos = match.end()
-    return sign * int(total)
+        if text[pos] not in ".0123456789":
+            raise invalid
+        number = _DURATION_NUMBER.match(text, pos)
+        assert number is not None  # the pattern matches the empty string
+        whole, fraction = number.group(1), number.group(2)
+        if not whole and not fraction:
+            raise invalid
+        pos = number.end()
+        unit_match = _DURATION_UNIT.match(text, pos)
+        unit = unit_match.group(0) if unit_match else ""
+        if not unit:
+            raise UnitError(f'time: missing unit in duration "{orig}"')
+        pos += len(unit)
+        if unit not in _UNIT_NS:
+            raise UnitError(f'time: unknown unit "{unit}" in duration "{orig}"')
+        scale = _UNIT_NS[unit]
+        amount = int(whole or "0") * scale
+        if fraction:
+            amount += _fraction_ns(fraction, scale)
+        total += amount
+        if total > _MAX_DURATION:
+            raise invalid
+    if negative:
+        return -total
+    if total > _MAX_DURATION - 1:
+        raise invalid
+    return total
+
+
+def _fraction_ns(digits: str, unit: int) -> int:
+    """Go's arithmetic for the fraction of a duration: digits past uint64 are dropped and the
+    product goes through a float64, truncated."""
+    value, scale = 0, 1
+    for char in digits:
+        following = value * 10 + int(char)
+        if value > (2**63 - 1) // 10 or following > 2**63:
+            break
+        value, scale = following, scale * 10
+    return int(float(value) * (float(unit) / scale)) if value else 0
 
 
 def format_duration(ns: int) -> str:
@@ -83,42 +127,149 @@ def normalize_duration(value: Any) -> str:
     return format_duration(parse_duration(value))
 
 
+def parse_go_float(text: str) -> float:
+    """Go's ``strconv.ParseFloat(text, 64)``, with its error messages.
+
+    Accepts ``1_000.5``, ``.5``, ``5.``, ``1e3``, hex floats (``0x1.8p1``), ``inf``/``infinity``
+    (signed) and ``nan``; a finite literal beyond float64 is "value out of range".
+    """
+    body = text[1:] if text[:1] in ("+", "-") else text
+    special = body.lower()
+    if special in ("inf", "infinity"):
+        return -math.inf if text.startswith("-") else math.inf
+    if special == "nan" and body == text:
+        return math.nan
+    invalid = UnitError(f'strconv.ParseFloat: parsing "{text}": invalid syntax')
+    hexa = _HEX_FLOAT.match(text) is not None
+    if not hexa and not _DEC_FLOAT.match(text):
+        raise invalid
+    if "_" in text and not _underscores_between_digits(text, hexa):
+        raise invalid
+    digits = text.replace("_", "")
+    try:
+        number = float.fromhex(digits) if hexa else float(digits)
+    except OverflowError:
+        number = math.inf
+    except ValueError:
+        raise invalid from None
+    if math.isinf(number):
+        raise UnitError(f'strconv.ParseFloat: parsing "{text}": value out of range')
+    return number
+
+
+def _underscores_between_digits(text: str, hexa: bool) -> bool:
+    if text[:1] in ("+", "-"):
+        text = text[1:]
+    previous = "^"
+    start = 0
+    if hexa:
+        start, previous = 2, "0"  # a base prefix counts as a digit
+    for char in text[start:]:
+        if char.isdigit() or (hexa and char.lower() in "abcdef"):
+            previous = "0"
+        elif char == "_":
+            if previous != "0":
+                return False
+            previous = "_"
+        elif previous == "_":
+            return False
+        else:
+            previous = "!"
+    return previous != "_"
+
+
+def _go_int64(number: float) -> int:
+    """Go's ``int64(f)``: truncation; out of range gives the minimum, as on amd64."""
+    if math.isnan(number) or not _INT64_MIN <= number < 2.0**63:
+        return _INT64_MIN
+    return int(number)
+
+
 def parse_bytes(value: Any) -> int:
-    """go-units ``RAMInBytes``: ``1g`` = 1 GiB, ``64m``, ``512k``, plain numbers are bytes."""
+    """go-units ``RAMInBytes``: ``1g`` = 1 GiB, ``64m``, ``512k``, ``1.5 GB``; numbers are bytes.
+
+    Errors carry go-units' messages (``invalid size: '-1'``, ``invalid suffix: 'bb'``).
+    """
     if isinstance(value, bool):
         raise UnitError(f"invalid size: '{value}'")
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value)
+        return _go_int64(value)
     text = str(value)
-    match = _BYTES.match(text)
-    if not match:
+    sep = max(text.rfind(char) for char in "0123456789. ")
+    if sep == -1:
         raise UnitError(f"invalid size: '{text}'")
-    try:
-        number = float(match.group(1))
-    except ValueError:
-        raise UnitError(f"invalid size: '{text}'") from None
-    unit = (match.group(2) or "").lower()
-    return int(number * _BYTE_UNITS.get(unit, 1))
+    number, suffix = (text[:sep], text[sep + 1:]) if text[sep] == " " else (
+        text[: sep + 1], text[sep + 1:]
+    )
+    size = parse_go_float(number)
+    if size < 0:
+        raise UnitError(f"invalid size: '{text}'")
+    if not suffix:
+        return _go_int64(size)
+    if len(suffix) > 3:
+        raise UnitError(f"invalid suffix: '{suffix}'")
+    lowered = suffix.lower()
+    if lowered[0] == "b":
+        if len(lowered) > 1:
+            raise UnitError(f"invalid suffix: '{lowered}'")
+        return _go_int64(size)
+    multiplier = _BYTE_UNITS.get(lowered[0])
+    if (
+        multiplier is None
+        or (len(lowered) == 2 and lowered[1] != "b")
+        or (len(lowered) == 3 and lowered[1:] != "ib")
+    ):
+        raise UnitError(f"invalid suffix: '{lowered}'")
+    return _go_int64(size * multiplier)
 
 
 def go_float(value: float) -> str:
-    """A float as Go's ``%v`` prints it (shortest form, exponent only beyond 1e21)."""
+    """A float as Go's ``%v`` / ``strconv.FormatFloat(f, 'g', -1, 64)`` prints it.
+
+    Shortest digits that read back the same; the exponent form (``1e+06``, ``1e-05``) below
+    1e-4 and from 1e6 up, since Go's ``%g`` decides with a precision of 6 when printing shortest.
+    """
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "+Inf" if value > 0 else "-Inf"
-    dec = Decimal(repr(value))
+    sign = "-" if math.copysign(1.0, value) < 0 else ""
+    dec = Decimal(repr(abs(value)))
+    if not dec:
+        return sign + "0"
     exponent = dec.adjusted()
-    if -4 <= exponent < 21:
+    if -4 <= exponent < 6:
         text = format(dec, "f")
         if "." in text:
             text = text.rstrip("0").rstrip(".")
-        return "0" if text in ("-0", "") else text
-    digits = format(dec.scaleb(-exponent).normalize(), "f")
-    sign = "+" if exponent >= 0 else "-"
-    return f"{digits}e{sign}{abs(exponent):02d}"
+        return sign + text
+    digits = str(dec.scaleb(-exponent).normalize())
+    return f"{sign}{digits}e{'+' if exponent >= 0 else '-'}{abs(exponent):02d}"
+
+
+def float32_shortest(value: float) -> float:
+    """The float whose shortest decimal form is the one Go prints for ``float32(value)``.
+
+    compose-go holds ``cpus`` and ``max_failure_ratio`` as float32, so ``0.3333333333`` prints
+    as ``0.33333334``; beyond float32's range the value is returned unchanged.
+    """
+    if math.isnan(value) or math.isinf(value):
+        return value
+    try:
+        packed = struct.pack("<f", value)
+    except OverflowError:
+        return value
+    single: float = struct.unpack("<f", packed)[0]
+    for digits in range(1, 10):
+        candidate = float(f"{single:.{digits}g}")
+        try:
+            if struct.pack("<f", candidate) == packed:
+                return candidate
+        except OverflowError:  # rounded past the largest float32
+            continue
+    return single  # pragma: no cover - 9 digits always identify a float32
 
 
 def go_string(value: Any) -> str:
