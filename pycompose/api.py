@@ -138,6 +138,8 @@ def up(
     dry_run: bool = False,
     wait_timeout: float | None = None,
     limit: int | None = None,
+    build: bool = False,
+    no_build: bool = False,
 ) -> Any:
     """Bring ``project`` (a :class:`~pycompose.model.Project`) to its desired state.
 
@@ -151,6 +153,9 @@ def up(
     from pycompose.plan import plan_up, selected_services
 
     engine = engine or Engine.from_env()
+    names = selected_services(project, options.services, with_deps=not options.no_deps)
+    if not dry_run:
+        build_images(project, names, engine=engine, sink=sink, force=build, never=no_build)
     images = tuple(s.image for s in project.services.values())
     observed = observe(engine, project.name, images)
     plan = plan_up(project, observed, options, expected_hashes(project, observed))
@@ -166,11 +171,57 @@ def up(
     async def main() -> None:
         await executor.run(plan)
         if options.wait and not options.no_start:
-            names = selected_services(project, options.services, with_deps=not options.no_deps)
             await wait_for_services(executor, {n: True for n in names}, wait_timeout)
 
     anyio.run(main)
     return plan
+
+
+def build_images(
+    project: Any,
+    services: Any,
+    *,
+    engine: Any,
+    sink: Any,
+    force: bool = False,
+    never: bool = False,
+    quiet: bool = False,
+) -> dict[str, str]:
+    """Build the images of ``services`` that have ``build:``: all of them with ``force``, else
+    those whose image is missing. Builds run in parallel; returns image ids by service."""
+    import anyio
+    import anyio.to_thread
+
+    from pycompose.engine.build import build, request_for
+    from pycompose.execute import Event, first_error
+
+    wanted = []
+    for name in services:
+        service = project.services[name]
+        if not service.has_build or never:
+            continue
+        if force or engine.image_id(service.image) is None:
+            wanted.append(service)
+    built: dict[str, str] = {}
+
+    async def one(service: Any) -> None:
+        resource = f"Service {service.name}"
+        sink(Event(resource, "Building"))
+        request = request_for(project.name, service.name, service.spec, service.image)
+        built[service.name] = await anyio.to_thread.run_sync(
+            lambda: build(engine, request, quiet=quiet)
+        )
+        sink(Event(resource, "Built", done=True))
+
+    async def main() -> None:
+        with first_error():
+            async with anyio.create_task_group() as group:
+                for service in wanted:
+                    group.start_soon(one, service)
+
+    if wanted:
+        anyio.run(main)
+    return built
 
 
 def down(

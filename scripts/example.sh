@@ -9,7 +9,7 @@ bash scripts/setup.sh
 
 PROJECT_DIR=examples/webapp
 # The main job pycompose runs on the example.
-JOB=(config)
+JOB=(up -d --wait)
 
 printf '== pycompose --project-directory %s %s\n' "$PROJECT_DIR" "${JOB[*]}"
 .venv/bin/pycompose --project-directory "$PROJECT_DIR" "${JOB[@]}"

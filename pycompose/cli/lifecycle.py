@@ -75,7 +75,9 @@ def register(app: typer.Typer) -> None:
 
         if force_recreate and no_recreate:
             raise PycomposeError("--force-recreate and --no-recreate are incompatible")
-        del build, no_build, pull, quiet_pull, yes
+        del pull, quiet_pull, yes
+        if build and no_build:
+            raise PycomposeError("--build and --no-build are incompatible")
         loaded = load(ctx, services)
         project = typed_project(loaded)
         options = UpOptions(
@@ -91,7 +93,8 @@ def register(app: typer.Typer) -> None:
             )
         with renderer(ctx) as sink:
             api_up(project, options, sink=sink, dry_run=ctx.obj.dry_run,
-                   wait_timeout=wait_timeout, limit=parallel_limit(ctx))
+                   wait_timeout=wait_timeout, limit=parallel_limit(ctx), build=build,
+                   no_build=no_build)
 
     @app.command("down")
     def down(
