@@ -23,7 +23,6 @@ keeps the marks of the file it came from.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from typing import Any, Generic, TypeVar
 
 from pycompose.errors import ComposeFileError, Mark
 from pycompose.loader.tree import PathT, YMap, YSeq, locate
+from pycompose.loader.units import go_float
 
 __all__ = ["PathTable", "enforce_unicity", "merge_files", "merge_trees"]
 
@@ -113,34 +113,6 @@ def row(states: States) -> Any:
 # --- Go's formatting, which decides how mapping entries become "key=value" strings ---------------
 
 
-def _go_float(value: float) -> str:
-    """``fmt.Sprintf("%v", value)``: shortest digits, exponent form below 1e-4 and from 1e6."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    sign = "-" if math.copysign(1.0, value) < 0 else ""
-    text = repr(abs(value))
-    mantissa, _, exp_text = text.partition("e")
-    exponent = int(exp_text) if exp_text else 0
-    whole, _, frac = mantissa.partition(".")
-    all_digits = whole + frac
-    digits = all_digits.lstrip("0")
-    point = len(whole) + exponent - (len(all_digits) - len(digits))
-    digits = digits.rstrip("0")
-    if not digits:
-        return sign + "0"
-    exp10 = point - 1
-    if exp10 < -4 or exp10 >= 6:
-        rest = "." + digits[1:] if len(digits) > 1 else ""
-        return f"{sign}{digits[0]}{rest}e{'-' if exp10 < 0 else '+'}{abs(exp10):02d}"
-    if point <= 0:
-        return f"{sign}0.{'0' * -point}{digits}"
-    if point >= len(digits):
-        return sign + digits + "0" * (point - len(digits))
-    return f"{sign}{digits[:point]}.{digits[point:]}"
-
-
 def _go_type(value: Any) -> str:
     if value is None:
         return "<nil>"
@@ -168,7 +140,7 @@ def _go_v(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return _go_float(value)
+        return go_float(value)
     if isinstance(value, dict):
         return "map[" + " ".join(f"{k}:{_go_v(value[k])}" for k in sorted(value)) + "]"
     return "[" + " ".join(_go_v(item) for item in value) + "]"
