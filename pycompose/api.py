@@ -125,7 +125,7 @@ def typed_project(loaded: Loaded) -> Any:
     from pycompose.model import project_from_loaded
 
     project = project_from_loaded(loaded)
-    disabled = {name: None for name in loaded.defined_services if name not in project.services}
+    disabled = tuple(n for n in loaded.defined_services if n not in project.services)
     return replace(project, disabled=disabled)
 
 

@@ -462,5 +462,6 @@ def _first(group: BaseExceptionGroup[Any]) -> BaseException:
     for exc in group.exceptions:
         if isinstance(exc, BaseExceptionGroup):
             return _first(exc)
-        return exc
+        found: BaseException = exc
+        return found
     return group  # pragma: no cover - groups are never empty

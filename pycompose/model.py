@@ -90,7 +90,7 @@ class Project:
     secrets: Mapping[str, Any] = field(default_factory=dict)
     configs: Mapping[str, Any] = field(default_factory=dict)
     environment: Mapping[str, str] = field(default_factory=dict)
-    disabled: Mapping[str, Service] = field(default_factory=dict)
+    disabled: tuple[str, ...] = ()
 
     def default_image(self, service: str) -> str:
         """The image name Compose gives a service that has ``build:`` and no ``image:``."""

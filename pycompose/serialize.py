@@ -27,7 +27,7 @@ def to_json(tree: Any, *, indent: int | None = 2) -> str:
 
 
 def config_hash(obj: Any) -> str:
-    """SHA-256 (hex) of the compact JSON of ``obj``: Compose's ``com.docker.compose.config-hash``."""
+    """SHA-256 (hex) of the compact JSON of ``obj``, as in ``com.docker.compose.config-hash``."""
     return hashlib.sha256(to_json(obj, indent=None).encode("utf-8")).hexdigest()
 
 

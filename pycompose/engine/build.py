@@ -138,6 +138,7 @@ def _fields(data: bytes) -> Iterator[tuple[int, int, Any]]:
     while pos < len(data):
         key, pos = _read_varint(data, pos)
         number, wire = key >> 3, key & 7
+        value: Any
         if wire == 0:
             value, pos = _read_varint(data, pos)
         elif wire == 2:
@@ -239,7 +240,7 @@ def build(engine: Engine, request: BuildRequest, *, on_step: Callable[[str], Non
         import json
 
         params["cachefrom"] = json.dumps(list(request.cache_from))
-    api = engine.api
+    api = engine.raw
     response = api._post(api._url("/build"), data=body, params=params,
                          headers={"Content-Type": "application/x-tar"}, stream=True,
                          timeout=None)

@@ -59,6 +59,8 @@ class Engine:
 
     def __init__(self, api: APIClient) -> None:
         self.api = api
+        # The SDK's low-level helpers (_url, _post, ...) are not in its type stubs.
+        self.raw: Any = api
 
     @classmethod
     def from_env(cls) -> Engine:
@@ -94,7 +96,7 @@ class Engine:
 
     @_translate
     def inspect_image(self, ref: str) -> dict[str, Any]:
-        return dict(self.api.inspect_image(ref))
+        return dict(self.raw.inspect_image(ref))
 
     @_translate
     def inspect_network(self, ref: str) -> dict[str, Any]:
@@ -113,8 +115,8 @@ class Engine:
     # -- create / remove -------------------------------------------------------------------
     @_translate
     def create_network(self, payload: dict[str, Any]) -> str:
-        url = self.api._url("/networks/create")
-        result = self.api._result(self.api._post_json(url, data=payload), True)
+        url = self.raw._url("/networks/create")
+        result = self.raw._result(self.raw._post_json(url, data=payload), True)
         return str(result["Id"])
 
     @_translate
@@ -123,8 +125,8 @@ class Engine:
 
     @_translate
     def create_volume(self, payload: dict[str, Any]) -> dict[str, Any]:
-        url = self.api._url("/volumes/create")
-        return dict(self.api._result(self.api._post_json(url, data=payload), True))
+        url = self.raw._url("/volumes/create")
+        return dict(self.raw._result(self.raw._post_json(url, data=payload), True))
 
     @_translate
     def remove_volume(self, name: str, force: bool = False) -> None:
@@ -133,14 +135,14 @@ class Engine:
     @_translate
     def create_container(self, name: str, payload: dict[str, Any],
                          platform: str | None = None) -> str:
-        result = self.api.create_container_from_config(payload, name=name, platform=platform)
+        result = self.raw.create_container_from_config(payload, name=name, platform=platform)
         return str(result["Id"])
 
     @_translate
     def connect_network(self, network: str, container: str, endpoint: dict[str, Any]) -> None:
-        url = self.api._url("/networks/{0}/connect", network)
+        url = self.raw._url("/networks/{0}/connect", network)
         payload = {"Container": container, "EndpointConfig": endpoint}
-        self.api._raise_for_status(self.api._post_json(url, data=payload))
+        self.raw._raise_for_status(self.raw._post_json(url, data=payload))
 
     @_translate
     def disconnect_network(self, network: str, container: str, force: bool = False) -> None:
@@ -152,13 +154,13 @@ class Engine:
 
     @_translate
     def stop(self, ref: str, timeout: int | None = None) -> None:
-        url = self.api._url("/containers/{0}/stop", ref)
+        url = self.raw._url("/containers/{0}/stop", ref)
         params = {} if timeout is None else {"t": timeout}
         conn_timeout = self.api.timeout
         if timeout is not None and conn_timeout is not None:
             conn_timeout += timeout
-        res = self.api._post(url, params=params, timeout=conn_timeout)
-        self.api._raise_for_status(res)
+        res = self.raw._post(url, params=params, timeout=conn_timeout)
+        self.raw._raise_for_status(res)
 
     @_translate
     def kill(self, ref: str, signal: str | None = None) -> None:

@@ -109,7 +109,9 @@ def extend_service(base: Any, local: Any) -> Any:
     return merged["services"]["_"]
 
 
-def apply_extends(ctx: LoadContext, doc: Any, file: str, working_dir: str, env: dict[str, str]) -> None:
+def apply_extends(
+    ctx: LoadContext, doc: Any, file: str, working_dir: str, env: dict[str, str]
+) -> None:
     """Replace, in place, every service of ``doc`` that uses ``extends`` by its merged form."""
     del working_dir  # relative files are relative to the extending file, not the project
     services = doc.get("services") if isinstance(doc, dict) else None

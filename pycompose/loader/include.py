@@ -9,6 +9,7 @@ added to the including file. A resource defined differently on both sides is an 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pycompose.errors import ComposeFileError, ProjectError
@@ -78,19 +79,22 @@ def apply_include(
                 continue
             if not os.path.isfile(env_file):
                 raise ProjectError(f"couldn't find env file: {env_file}")
-            from_files.update(
-                read_dotenv(env_file, lambda k: env.get(k, from_files.get(k)))
-            )
+            from_files.update(read_dotenv(env_file, _lookup(env, dict(from_files))))
         for key, value in from_files.items():
             sub_env.setdefault(key, value)
         imported: Any = None
         for path in paths:
-            imported = load_file(ctx, path, imported, project_dir, sub_env, included + (path,))
+            imported = load_file(ctx, path, imported, project_dir, sub_env, (*included, path))
         imported.pop("name", None)
         imported = to_long_syntax(imported, Stages())
         if ctx.stages.resolve_paths:
             resolve_paths(imported, project_dir)
         _import_resources(imported, doc, paths[0], file)
+
+
+def _lookup(env: dict[str, str], earlier: dict[str, str]) -> Callable[[str], str | None]:
+    """Variables for an include's env file: the including environment, then earlier files."""
+    return lambda key: env.get(key, earlier.get(key))
 
 
 def _import_resources(source: dict[str, Any], target: dict[str, Any], src: str, file: str) -> None:

@@ -124,9 +124,10 @@ def normalize(tree: dict[str, Any], ctx: LoadContext, project: str) -> dict[str,
         if not ctx.stages.normalize:
             continue
         build = service.get("build")
-        if isinstance(build, dict):
-            if "dockerfile" not in build and "dockerfile_inline" not in build:
-                build["dockerfile"] = "Dockerfile"
+        if isinstance(build, dict) and "dockerfile" not in build and (
+            "dockerfile_inline" not in build
+        ):
+            build["dockerfile"] = "Dockerfile"
         if "network_mode" not in service and service.get("networks") is None:
             service["networks"] = {"default": None}
         depends = service.get("depends_on") or {}
@@ -157,7 +158,7 @@ def _name_resources(tree: dict[str, Any], project: str) -> None:
         for key, spec in (tree.get(kind) or {}).items():
             if spec is None:
                 spec = tree[kind][key] = {}
-            if "name" in spec and spec["name"]:
+            if spec.get("name"):
                 continue
             if spec.get("external") is True:
                 spec["name"] = key

@@ -1,8 +1,8 @@
 """Relative paths made absolute, as Compose does with ``--no-path-resolution`` left off.
 
-:func:`resolve_paths` works on the long syntax (after :mod:`canonical`); :func:`rebase_service_paths`
-works on a service as written (short or long syntax), for services taken in by ``extends`` from
-a file in another directory.
+:func:`resolve_paths` works on the long syntax (after :mod:`canonical`);
+:func:`rebase_service_paths` works on a service as written (short or long syntax), for
+services taken in by ``extends`` from a file in another directory.
 """
 
 from __future__ import annotations

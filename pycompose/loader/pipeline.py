@@ -101,7 +101,9 @@ class Loaded:
     interpolated: bool = True
 
 
-def interpolate_doc(ctx: LoadContext, doc: Any, file: str, env: dict[str, str] | None = None) -> Any:
+def interpolate_doc(
+    ctx: LoadContext, doc: Any, file: str, env: dict[str, str] | None = None
+) -> Any:
     if not ctx.stages.interpolate:
         return doc
     from pycompose.loader.interpolate import interpolate_tree

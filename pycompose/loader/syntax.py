@@ -37,7 +37,7 @@ def _split_port_parts(raw: str) -> tuple[str, str, str]:
 
 
 def parse_port(value: Any) -> list[dict[str, Any]]:
-    """``[ip:][host[-range]:]container[-range][/proto]`` -> long-syntax ports, as Compose expands."""
+    """``[ip:][host[-range]:]container[-range][/proto]`` -> long-syntax ports (Compose's way)."""
     raw = str(value)
     ip, host, container = _split_port_parts(raw)
     container, _, proto = container.partition("/")

@@ -4,8 +4,8 @@ The loader works on plain ``dict``/``list`` trees so that every stage is a simpl
 :class:`YMap` and :class:`YSeq` are ``dict``/``list`` subclasses that additionally carry the
 source :class:`~pycompose.errors.Mark` of themselves, their keys and their items, so that an error
 found in any later stage can still point at a file, line and column. Stages that build new
-containers should use :func:`ymap`/:func:`yseq` and copy marks with :func:`copy_marks` where they can;
-a missing mark only makes an error message less precise, never wrong.
+containers should use :func:`ymap`/:func:`yseq` and copy marks with :func:`copy_marks` where they
+can; a missing mark only makes an error message less precise, never wrong.
 """
 
 from __future__ import annotations
@@ -80,14 +80,12 @@ def locate(root: Any, path: PathT) -> Mark | None:
     best: Mark | None = getattr(root, "mark", None)
     node = root
     for part in path:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            best = mark_of_value(node, part) or best
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            best = mark_of_value(node, part) or best
-            node = node[part]
-        else:
+        in_map = isinstance(node, dict) and isinstance(part, str) and part in node
+        in_seq = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (in_map or in_seq):
             break
+        best = mark_of_value(node, part) or best
+        node = node[part]
     return best
 
 
