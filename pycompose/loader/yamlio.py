@@ -4,11 +4,17 @@ Compose parses YAML 1.2 (go-yaml v3): ``yes``/``on``/``off`` stay strings, ``22:
 ``1e3`` is a number. PyYAML's default resolver is YAML 1.1, so this module resolves plain scalars
 itself. Duplicate keys are errors, merge keys (``<<``) are honoured, and the tags ``!reset`` and
 ``!override`` are recorded on the parent mapping (``YMap.resets``/``YMap.overrides``) for the
-merge stage.
+merge stage. Keys must read as strings (``1: x`` is an error, as in Compose).
+
+Known difference: go-yaml reads a plain ``2001-12-14`` as a timestamp, which Compose then rejects
+in most attributes and prints as ``2001-12-14T00:00:00Z`` in ``x-*``; here it stays a string
+(as a key it is still an error).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
 from typing import Any
@@ -16,8 +22,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from pycompose.errors import ComposeFileError, Mark
+from pycompose.errors import ComposeFileError, Mark, format_path
 from pycompose.loader.tree import YMap, YSeq
+from pycompose.loader.units import go_float
 
 try:  # libyaml's parser is several times faster; the pure-Python one behaves the same
     from yaml._yaml import CParser as _CParser
@@ -37,8 +44,19 @@ _GO_INT = re.compile(
 )
 _UINT64_MAX = 2**64 - 1
 _INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+# go-yaml resolves these plain scalars to timestamps (a year of four digits first).
+_TIMESTAMP = re.compile(
+    r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"(?:(?:[Tt]|[ ])[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?"
+    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?)?$"
+)
 
+_MAX_DEPTH = 200
 _STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_BINARY = "tag:yaml.org,2002:binary"
 _PLAIN = "?"
 _MERGE_TAGS = frozenset({"tag:yaml.org,2002:merge"})
 RESET_TAG = "!reset"
@@ -51,14 +69,14 @@ class _Resolver(yaml.resolver.BaseResolver):
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's class-level table
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is ScalarNode and implicit[0]:
-            return _PLAIN
-        return str(super().resolve(kind, value, implicit))
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
 
 if _HAVE_LIBYAML:
 
-    class _Composer(_CParser, _Resolver):  # type: ignore[misc, valid-type]
+    class _Composer(_CParser, _Resolver):
         def __init__(self, stream: str) -> None:
             _CParser.__init__(self, stream)
             _Resolver.__init__(self)
@@ -117,7 +135,10 @@ def _plain_scalar(value: str) -> Any:
         if number is not None:
             return number
         if _FLOAT.match(plain):
-            return float(plain)
+            real = float(plain)
+            # Go's ParseFloat rejects what overflows, and go-yaml then keeps the text.
+            if not math.isinf(real):
+                return real
     if _INF.match(value):
         return -math.inf if value.startswith("-") else math.inf
     if _NAN.match(value):
@@ -137,6 +158,7 @@ class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.depth = 0
+        self.path: list[str | int] = []
 
     def build(self, node: Node) -> Any:
         if isinstance(node, ScalarNode):
@@ -163,23 +185,30 @@ class _Builder:
             if tag == "tag:yaml.org,2002:int" and not isinstance(typed, int):
                 raise self.error(node, f"cannot decode {value!r} as an integer (!!int)")
             return typed
-        if tag.startswith("tag:yaml.org,2002:"):
-            return value
-        raise self.error(node, f"unknown YAML tag {tag!r}")
+        if tag == _BINARY:
+            try:
+                return base64.b64decode(value, validate=False).decode("utf-8", "replace")
+            except binascii.Error:
+                raise self.error(node, f"cannot decode {value!r} as base64 (!!binary)") from None
+        # Other tags (timestamps, application tags such as ``!foo``) leave the text as it is.
+        return value
 
     def sequence(self, node: SequenceNode) -> YSeq:
         self._enter(node)
         out = YSeq(mark=_mark(node, self.file))
-        for item in node.value:
+        for index, item in enumerate(node.value):
+            self.path.append(index)
             out.append(self.build(item))
+            self.path.pop()
             out.item_marks.append(_mark(item, self.file))
         self.depth -= 1
         return out
 
     def _enter(self, node: Node) -> None:
         self.depth += 1
-        if self.depth > 500:
-            raise self.error(node, "YAML nesting is too deep (at most 500 levels)")
+        # Every later stage walks the tree recursively too: stay well inside Python's stack.
+        if self.depth > _MAX_DEPTH:
+            raise self.error(node, f"YAML nesting is too deep (at most {_MAX_DEPTH} levels)")
 
     def mapping(self, node: MappingNode) -> YMap:
         self._enter(node)
@@ -196,7 +225,9 @@ class _Builder:
                     f"mapping key {key!r} already defined at line {first.line}",
                     mark=_mark(key_node, self.file),
                 )
+            self.path.append(key)
             out[key] = self.build(value_node)
+            self.path.pop()
             out.key_marks[key] = _mark(key_node, self.file)
             out.value_marks[key] = _mark(value_node, self.file)
             if value_node.tag == RESET_TAG:
@@ -207,7 +238,9 @@ class _Builder:
         for key_node, value_node in merged:
             key = self._key(key_node)
             if key not in out:
+                self.path.append(key)
                 out[key] = self.build(value_node)
+                self.path.pop()
                 out.key_marks[key] = _mark(key_node, self.file)
                 out.value_marks[key] = _mark(value_node, self.file)
         self.depth -= 1
@@ -242,16 +275,27 @@ class _Builder:
         return pairs + nested
 
     def _key(self, node: Node) -> str:
+        """A mapping key; Compose accepts only keys that YAML reads as strings."""
         if not isinstance(node, ScalarNode):
-            raise self.error(node, "mapping keys must be scalars")
+            raise self.error(node, "invalid map key: mapping keys must be scalars")
         value = self.scalar(node)
-        if value is None:
-            return "null" if node.value else ""
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, str):
+        if isinstance(value, str) and not (_is_plain(node) and _TIMESTAMP.match(value)):
             return value
-        return str(node.value)
+        where = f"in {format_path(tuple(self.path))}" if self.path else "at top level"
+        raise self.error(node, f"non-string key {where}: {_go_key(value)}")
+
+
+def _go_key(value: Any) -> str:
+    """A key as Compose's "non-string key" error prints it (Go's ``%#v``)."""
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return go_float(value)
+    if isinstance(value, int) and value > _INT64_MAX:
+        return hex(value)  # a uint64
+    return str(value)
 
 
 def parse_yaml(text: str, file: str) -> list[Any]:
