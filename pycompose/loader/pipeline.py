@@ -132,7 +132,8 @@ def load_file(
         apply_extends(ctx, doc, name, working_dir, env)
         if "include" in doc:
             apply_include(ctx, doc, name, working_dir, env, (*included, path))
-        merged = doc if merged is None else merge_trees(merged, doc)
+        # The first document goes through the merge too: it applies its own !reset tags.
+        merged = merge_trees(merged, doc)
         merged = enforce_unicity(merged)
         validate_schema(merged, file=name)
     return merged
