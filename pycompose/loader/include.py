@@ -52,10 +52,10 @@ def apply_include(
         spec = {"path": entry} if isinstance(entry, str) else entry
         if not isinstance(spec, dict):
             raise ComposeFileError("must be a string or a mapping", path=where, file=file)
-        paths = [absolute(p, working_dir) for p in _as_list(spec.get("path"))]
-        if not paths:
-            raise ComposeFileError("include requires a path", path=where, file=file)
         mark = locate(entries, (index,))
+        paths = [absolute(p, working_dir) for p in _strings(spec, "path", where, file)]
+        if not paths:
+            raise ComposeFileError("include requires a path", path=where, mark=mark, file=file)
         for path in paths:
             if not os.path.exists(path):
                 raise ComposeFileError(f"open {path}: no such file or directory", path=where,
@@ -64,11 +64,12 @@ def apply_include(
             chain = " -> ".join((*included, paths[0]))
             raise ComposeFileError(f"include cycle detected: {chain}", path=where, mark=mark,
                                    file=file)
-        project_dir = spec.get("project_directory")
+        project_dirs = _strings(spec, "project_directory", where, file, many=False)
         project_dir = (
-            absolute(project_dir, working_dir) if project_dir else os.path.dirname(paths[0])
+            absolute(project_dirs[0], working_dir) if project_dirs and project_dirs[0]
+            else os.path.dirname(paths[0])
         )
-        env_files = [absolute(f, working_dir) for f in _as_list(spec.get("env_file"))]
+        env_files = [absolute(f, working_dir) for f in _strings(spec, "env_file", where, file)]
         if not env_files:
             default = os.path.join(project_dir, ".env")
             env_files = [default] if os.path.isfile(default) else []
@@ -84,12 +85,26 @@ def apply_include(
             sub_env.setdefault(key, value)
         imported: Any = None
         for path in paths:
-            imported = load_file(ctx, path, imported, project_dir, sub_env, (*included, path))
+            # load_file adds `path` to the chain itself before it reads nested includes.
+            imported = load_file(ctx, path, imported, project_dir, sub_env, included)
         imported.pop("name", None)
         imported = to_long_syntax(imported, Stages())
         if ctx.stages.resolve_paths:
             resolve_paths(imported, project_dir)
         _import_resources(imported, doc, paths[0], file)
+
+
+def _strings(
+    spec: dict[str, Any], key: str, where: tuple[str | int, ...], file: str, *, many: bool = True
+) -> list[str]:
+    """``spec[key]`` as a list of strings (one string, or a list when ``many``), else an error."""
+    value = spec.get(key)
+    items = _as_list(value) if many else ([] if value is None else [value])
+    if all(isinstance(item, str) for item in items):
+        return items
+    expected = "a string or a list of strings" if many else "a string"
+    raise ComposeFileError(f"must be {expected}", path=(*where, key),
+                           mark=locate(spec, (key,)), file=file)
 
 
 def _lookup(env: dict[str, str], earlier: dict[str, str]) -> Callable[[str], str | None]:
@@ -102,9 +117,12 @@ def _import_resources(source: dict[str, Any], target: dict[str, Any], src: str, 
         items = source.get(kind)
         if not isinstance(items, dict):
             continue
-        dest = target.setdefault(kind, {})
+        dest = target.get(kind)
         if dest is None:
             dest = target[kind] = {}
+        elif not isinstance(dest, dict):
+            raise ComposeFileError("must be a mapping", path=(kind,),
+                                   mark=locate(target, (kind,)), file=file)
         for name, value in items.items():
             if name in dest and dest[name] != value:
                 raise ComposeFileError(
