@@ -304,7 +304,65 @@ YAML_KEY_ORDER: dict[str, tuple[str, ...]] = {
     "WeightDevice": ("path", "weight"),
     "ThrottleDevice": ("path", "rate"),
 }
-"""Types whose YAML keys differ from their JSON keys; every other type uses :data:`KEY_ORDER`."""
+"""Types whose YAML keys differ from their JSON keys; every other type uses :data:`KEY_ORDER`.
+
+A loaded tree holds the YAML (Compose file) names; JSON output renames them field for field."""
+
+_FILE_MODE = frozenset({"mode"})
+
+POINTER_FIELDS: dict[str, frozenset[str]] = {
+    "ServiceConfig": frozenset({"attach", "init", "scale", "stop_grace_period"}),
+    "DeployConfig": frozenset({"replicas"}),
+    "UpdateConfig": frozenset({"parallelism"}),
+    "RestartPolicy": frozenset({"delay", "max_attempts", "window"}),
+    "HealthCheckConfig": frozenset(
+        {"timeout", "interval", "retries", "start_period", "start_interval"}
+    ),
+    "NetworkConfig": frozenset({"enable_ipv4", "enable_ipv6"}),
+    "FileReferenceConfig": _FILE_MODE,
+    "ServiceSecretConfig": _FILE_MODE,
+    "ServiceConfigObjConfig": _FILE_MODE,
+}
+"""Scalar fields compose-go holds through a Go pointer: ``omitempty`` drops only nil (``None``),
+so ``false``, ``0`` and ``"0s"`` are printed. Struct-valued fields need no entry: a non-nil
+pointer to a struct is printed even when the struct is empty."""
+
+VALUE_STRUCTS: dict[str, frozenset[str]] = {
+    "DeployConfig": frozenset({"resources", "placement"}),
+    "NetworkConfig": frozenset({"ipam"}),
+    "Trigger": frozenset({"exec"}),
+}
+"""Struct fields held by value: encoding/json always prints them (``omitempty`` has no effect on
+a struct), yaml.v3 leaves them out when every field is empty."""
+
+NOT_OMITTED: dict[Style, dict[str, frozenset[str]]] = {
+    "json": {
+        "ServiceConfig": frozenset({"command", "entrypoint"}),
+        "ServiceHook": frozenset({"command"}),
+        "ServiceDependency": frozenset({"required"}),
+        "Trigger": frozenset({"path", "action"}),
+        "DiscreteGenericResource": frozenset({"kind", "value"}),
+        "WeightDevice": frozenset(KEY_ORDER["WeightDevice"]),
+        "ThrottleDevice": frozenset(KEY_ORDER["ThrottleDevice"]),
+    },
+    "yaml": {
+        "ServiceDependency": frozenset({"required"}),
+        "Trigger": frozenset({"path", "action"}),
+        "DiscreteGenericResource": frozenset({"kind", "value"}),
+        "WeightDevice": frozenset(YAML_KEY_ORDER["WeightDevice"]),
+        "ThrottleDevice": frozenset(YAML_KEY_ORDER["ThrottleDevice"]),
+        # UlimitsConfig.MarshalYAML prints an untagged struct {Soft, Hard}.
+        "UlimitsConfig": frozenset({"soft", "hard"}),
+    },
+}
+"""Fields printed even when empty, by style: those whose struct tag has no ``omitempty`` (or no
+tag at all). Every other field of a struct is left out when it holds its zero value (``None``,
+``false``, ``0``, ``""``, an empty list or map), as encoding/json and yaml.v3 do."""
+
+_JSON_NAMES: dict[str, dict[str, str]] = {
+    type_name: dict(zip(names, KEY_ORDER[type_name], strict=True))
+    for type_name, names in YAML_KEY_ORDER.items()
+}
 
 YAML_TOP_ORDER: tuple[str, ...] = KEY_ORDER["Project"]
 """Top-level order of ``config --format yaml``; ``x-*`` keys follow, in yaml.v3 order.
@@ -399,6 +457,188 @@ FIELD_TYPES: dict[str, dict[str, str]] = {
     "SecretConfig": {"labels": "{}", "driver_opts": "{}"},
     "ConfigObjConfig": {"labels": "{}", "driver_opts": "{}"},
 }
+
+OMIT_ZERO: dict[str, dict[str, str]] = {
+    "BlkioConfig": {
+        "weight": "uint16", "weight_device": "slice", "device_read_bps": "slice",
+        "device_read_iops": "slice", "device_write_bps": "slice", "device_write_iops": "slice",
+    },
+    "BuildConfig": {
+        "context": "string", "dockerfile": "string", "dockerfile_inline": "string",
+        "entitlements": "slice", "args": "map", "provenance": "string", "sbom": "string",
+        "ssh": "slice", "labels": "map", "cache_from": "slice", "cache_to": "slice",
+        "no_cache": "bool", "additional_contexts": "map", "pull": "bool", "extra_hosts": "map",
+        "isolation": "string", "network": "string", "target": "string", "secrets": "slice",
+        "shm_size": "int64", "tags": "slice", "ulimits": "map", "platforms": "slice",
+        "privileged": "bool",
+    },
+    "ConfigObjConfig": {
+        "name": "string", "file": "string", "environment": "string", "content": "string",
+        "external": "bool", "labels": "map", "driver": "string", "driver_opts": "map",
+        "template_driver": "string",
+    },
+    "CredentialSpecConfig": {"config": "string", "file": "string", "registry": "string"},
+    "DeployConfig": {"mode": "string", "labels": "map", "endpoint_mode": "string"},
+    "DevelopConfig": {"watch": "slice"},
+    "DeviceMapping": {"source": "string", "target": "string", "permissions": "string"},
+    "DeviceRequest": {
+        "capabilities": "slice", "driver": "string", "count": "int64", "device_ids": "slice",
+        "options": "map",
+    },
+    "EnvFile": {"path": "string", "format": "string"},
+    "ExtendsConfig": {"file": "string", "service": "string"},
+    "FileObjectConfig": {
+        "name": "string", "file": "string", "environment": "string", "content": "string",
+        "external": "bool", "labels": "map", "driver": "string", "driver_opts": "map",
+        "template_driver": "string",
+    },
+    "FileReferenceConfig": {
+        "source": "string", "target": "string", "uid": "string", "gid": "string",
+    },
+    "HealthCheckConfig": {"test": "slice", "disable": "bool"},
+    "IPAMConfig": {"driver": "string", "config": "slice"},
+    "IPAMPool": {
+        "subnet": "string", "gateway": "string", "ip_range": "string", "aux_addresses": "map",
+    },
+    "IncludeConfig": {"path": "slice", "project_directory": "string", "env_file": "slice"},
+    "LoggingConfig": {"driver": "string", "options": "map"},
+    "ModelConfig": {
+        "name": "string", "model": "string", "context_size": "int", "runtime_flags": "slice",
+    },
+    "NetworkConfig": {
+        "name": "string", "driver": "string", "driver_opts": "map", "external": "bool",
+        "internal": "bool", "attachable": "bool", "labels": "map",
+    },
+    "Placement": {
+        "constraints": "slice", "preferences": "slice", "max_replicas_per_node": "uint64",
+    },
+    "PlacementPreferences": {"spread": "string"},
+    "Project": {
+        "name": "string", "networks": "map", "volumes": "map", "secrets": "map", "configs": "map",
+        "models": "map",
+    },
+    "Resource": {
+        "cpus": "float32", "memory": "int64", "pids": "int64", "devices": "slice",
+        "generic_resources": "slice",
+    },
+    "RestartPolicy": {"condition": "string"},
+    "SSHKey": {"id": "string", "path": "string"},
+    "SecretConfig": {
+        "name": "string", "file": "string", "environment": "string", "content": "string",
+        "external": "bool", "labels": "map", "driver": "string", "driver_opts": "map",
+        "template_driver": "string",
+    },
+    "ServiceConfig": {
+        "profiles": "slice", "annotations": "map", "cap_add": "slice", "cap_drop": "slice",
+        "cgroup_parent": "string", "cgroup": "string", "cpu_count": "int64",
+        "cpu_percent": "float32", "cpu_period": "int64", "cpu_quota": "int64",
+        "cpu_rt_period": "int64", "cpu_rt_runtime": "int64", "cpus": "float32", "cpuset": "string",
+        "cpu_shares": "int64", "configs": "slice", "container_name": "string", "depends_on": "map",
+        "device_cgroup_rules": "slice", "devices": "slice", "dns": "slice", "dns_opt": "slice",
+        "dns_search": "slice", "dockerfile": "string", "domainname": "string",
+        "environment": "map", "env_file": "slice", "expose": "slice", "external_links": "slice",
+        "extra_hosts": "map", "group_add": "slice", "gpus": "slice", "hostname": "string",
+        "image": "string", "ipc": "string", "isolation": "string", "labels": "map",
+        "label_file": "slice", "links": "slice", "log_driver": "string", "log_opt": "map",
+        "mem_limit": "int64", "mem_reservation": "int64", "memswap_limit": "int64",
+        "mem_swappiness": "int64", "mac_address": "string", "models": "map", "net": "string",
+        "network_mode": "string", "networks": "map", "oom_kill_disable": "bool",
+        "oom_score_adj": "int64", "pid": "string", "pids_limit": "int64", "platform": "string",
+        "ports": "slice", "privileged": "bool", "pull_policy": "string", "read_only": "bool",
+        "restart": "string", "runtime": "string", "secrets": "slice", "security_opt": "slice",
+        "shm_size": "int64", "stdin_open": "bool", "stop_signal": "string", "storage_opt": "map",
+        "sysctls": "map", "tmpfs": "slice", "tty": "bool", "ulimits": "map",
+        "use_api_socket": "bool", "user": "string", "userns_mode": "string", "uts": "string",
+        "volume_driver": "string", "volumes": "slice", "volumes_from": "slice",
+        "working_dir": "string", "post_start": "slice", "pre_stop": "slice",
+    },
+    "ServiceConfigObjConfig": {
+        "source": "string", "target": "string", "uid": "string", "gid": "string",
+    },
+    "ServiceDependency": {"condition": "string", "restart": "bool"},
+    "ServiceHook": {
+        "user": "string", "privileged": "bool", "working_dir": "string", "environment": "map",
+    },
+    "ServiceModelConfig": {"endpoint_var": "string", "model_var": "string"},
+    "ServiceNetworkConfig": {
+        "aliases": "slice", "driver_opts": "map", "gw_priority": "int", "interface_name": "string",
+        "ipv4_address": "string", "ipv6_address": "string", "link_local_ips": "slice",
+        "mac_address": "string", "priority": "int",
+    },
+    "ServicePortConfig": {
+        "name": "string", "mode": "string", "host_ip": "string", "target": "uint32",
+        "published": "string", "protocol": "string", "app_protocol": "string",
+    },
+    "ServiceProviderConfig": {"type": "string", "options": "map"},
+    "ServiceSecretConfig": {
+        "source": "string", "target": "string", "uid": "string", "gid": "string",
+    },
+    "ServiceVolumeBind": {
+        "selinux": "string", "propagation": "string", "create_host_path": "bool",
+        "recursive": "string",
+    },
+    "ServiceVolumeConfig": {
+        "type": "string", "source": "string", "target": "string", "read_only": "bool",
+        "consistency": "string",
+    },
+    "ServiceVolumeImage": {"subpath": "string"},
+    "ServiceVolumeTmpfs": {"size": "int64", "mode": "uint32"},
+    "ServiceVolumeVolume": {"labels": "map", "nocopy": "bool", "subpath": "string"},
+    "Trigger": {"target": "string", "include": "slice", "ignore": "slice", "initial_sync": "bool"},
+    "UlimitsConfig": {"single": "int", "soft": "int", "hard": "int"},
+    "UpdateConfig": {
+        "delay": "int64", "failure_action": "string", "monitor": "int64",
+        "max_failure_ratio": "float32", "order": "string",
+    },
+    "VolumeConfig": {
+        "name": "string", "driver": "string", "driver_opts": "map", "external": "bool",
+        "labels": "map",
+    },
+    "t": {
+        "profiles": "slice", "annotations": "map", "cap_add": "slice", "cap_drop": "slice",
+        "cgroup_parent": "string", "cgroup": "string", "cpu_count": "int64",
+        "cpu_percent": "float32", "cpu_period": "int64", "cpu_quota": "int64",
+        "cpu_rt_period": "int64", "cpu_rt_runtime": "int64", "cpus": "float32", "cpuset": "string",
+        "cpu_shares": "int64", "configs": "slice", "container_name": "string", "depends_on": "map",
+        "device_cgroup_rules": "slice", "devices": "slice", "dns": "slice", "dns_opt": "slice",
+        "dns_search": "slice", "dockerfile": "string", "domainname": "string",
+        "environment": "map", "env_file": "slice", "expose": "slice", "external_links": "slice",
+        "extra_hosts": "map", "group_add": "slice", "gpus": "slice", "hostname": "string",
+        "image": "string", "ipc": "string", "isolation": "string", "labels": "map",
+        "label_file": "slice", "links": "slice", "log_driver": "string", "log_opt": "map",
+        "mem_limit": "int64", "mem_reservation": "int64", "memswap_limit": "int64",
+        "mem_swappiness": "int64", "mac_address": "string", "models": "map", "net": "string",
+        "network_mode": "string", "networks": "map", "oom_kill_disable": "bool",
+        "oom_score_adj": "int64", "pid": "string", "pids_limit": "int64", "platform": "string",
+        "ports": "slice", "privileged": "bool", "pull_policy": "string", "read_only": "bool",
+        "restart": "string", "runtime": "string", "secrets": "slice", "security_opt": "slice",
+        "shm_size": "int64", "stdin_open": "bool", "stop_signal": "string", "storage_opt": "map",
+        "sysctls": "map", "tmpfs": "slice", "tty": "bool", "ulimits": "map",
+        "use_api_socket": "bool", "user": "string", "userns_mode": "string", "uts": "string",
+        "volume_driver": "string", "volumes": "slice", "volumes_from": "slice",
+        "working_dir": "string", "post_start": "slice", "pre_stop": "slice",
+    },
+}
+"""Fields Go's encoder leaves out when they hold their zero value (``omitempty`` on a value kind:
+``false``, ``0``, ``""``, an empty list or map), by type; pointer fields are printed when set.
+Read from the struct tags compiled into Docker Compose v2.40.3."""
+
+_INT_KINDS = frozenset({"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16",
+                        "uint32", "uint64", "float32", "float64"})
+
+
+def _is_zero(kind: str, value: Any) -> bool:
+    if value is None:
+        return True
+    if kind == "bool":
+        return value is False
+    if kind in _INT_KINDS:
+        # Byte sizes and durations are already rendered as strings here.
+        return value in (0, "0", "0s") and value is not False
+    if kind == "string":
+        return value == ""
+    return isinstance(value, (list, dict)) and not value
+
 
 PathPattern = tuple[str, ...]
 
@@ -547,13 +787,19 @@ class _Orderer:
         return self.struct(shape, node)
 
     def struct(self, type_name: str, node: Any) -> Any:
+        if type_name == "UlimitsConfig" and node == 0 and self.style == "json":
+            return {}  # a zero single limit marshals as an empty soft/hard object
         if not isinstance(node, dict):
             # Short forms and custom marshallers (a single ulimit, say) are not mappings.
             return self.any_value(node)
         fields = FIELD_TYPES.get(type_name, {})
+        # UlimitsConfig's own YAML marshaller prints soft and hard even when zero.
+        omit = {} if self.style == "yaml" and type_name == "UlimitsConfig" else OMIT_ZERO.get(
+            type_name, {})
         return {
             k: self.shaped(fields[k], node[k]) if k in fields else self.any_value(node[k])
             for k in self.struct_keys(type_name, node)
+            if not (k in omit and _is_zero(omit[k], node[k]))
         }
 
     def project(self, node: Any) -> Any:
