@@ -308,57 +308,6 @@ YAML_KEY_ORDER: dict[str, tuple[str, ...]] = {
 
 A loaded tree holds the YAML (Compose file) names; JSON output renames them field for field."""
 
-_FILE_MODE = frozenset({"mode"})
-
-POINTER_FIELDS: dict[str, frozenset[str]] = {
-    "ServiceConfig": frozenset({"attach", "init", "scale", "stop_grace_period"}),
-    "DeployConfig": frozenset({"replicas"}),
-    "UpdateConfig": frozenset({"parallelism"}),
-    "RestartPolicy": frozenset({"delay", "max_attempts", "window"}),
-    "HealthCheckConfig": frozenset(
-        {"timeout", "interval", "retries", "start_period", "start_interval"}
-    ),
-    "NetworkConfig": frozenset({"enable_ipv4", "enable_ipv6"}),
-    "FileReferenceConfig": _FILE_MODE,
-    "ServiceSecretConfig": _FILE_MODE,
-    "ServiceConfigObjConfig": _FILE_MODE,
-}
-"""Scalar fields compose-go holds through a Go pointer: ``omitempty`` drops only nil (``None``),
-so ``false``, ``0`` and ``"0s"`` are printed. Struct-valued fields need no entry: a non-nil
-pointer to a struct is printed even when the struct is empty."""
-
-VALUE_STRUCTS: dict[str, frozenset[str]] = {
-    "DeployConfig": frozenset({"resources", "placement"}),
-    "NetworkConfig": frozenset({"ipam"}),
-    "Trigger": frozenset({"exec"}),
-}
-"""Struct fields held by value: encoding/json always prints them (``omitempty`` has no effect on
-a struct), yaml.v3 leaves them out when every field is empty."""
-
-NOT_OMITTED: dict[Style, dict[str, frozenset[str]]] = {
-    "json": {
-        "ServiceConfig": frozenset({"command", "entrypoint"}),
-        "ServiceHook": frozenset({"command"}),
-        "ServiceDependency": frozenset({"required"}),
-        "Trigger": frozenset({"path", "action"}),
-        "DiscreteGenericResource": frozenset({"kind", "value"}),
-        "WeightDevice": frozenset(KEY_ORDER["WeightDevice"]),
-        "ThrottleDevice": frozenset(KEY_ORDER["ThrottleDevice"]),
-    },
-    "yaml": {
-        "ServiceDependency": frozenset({"required"}),
-        "Trigger": frozenset({"path", "action"}),
-        "DiscreteGenericResource": frozenset({"kind", "value"}),
-        "WeightDevice": frozenset(YAML_KEY_ORDER["WeightDevice"]),
-        "ThrottleDevice": frozenset(YAML_KEY_ORDER["ThrottleDevice"]),
-        # UlimitsConfig.MarshalYAML prints an untagged struct {Soft, Hard}.
-        "UlimitsConfig": frozenset({"soft", "hard"}),
-    },
-}
-"""Fields printed even when empty, by style: those whose struct tag has no ``omitempty`` (or no
-tag at all). Every other field of a struct is left out when it holds its zero value (``None``,
-``false``, ``0``, ``""``, an empty list or map), as encoding/json and yaml.v3 do."""
-
 _JSON_NAMES: dict[str, dict[str, str]] = {
     type_name: dict(zip(names, KEY_ORDER[type_name], strict=True))
     for type_name, names in YAML_KEY_ORDER.items()
@@ -792,6 +741,9 @@ class _Orderer:
         if not isinstance(node, dict):
             # Short forms and custom marshallers (a single ulimit, say) are not mappings.
             return self.any_value(node)
+        if self.style == "json" and type_name in _JSON_NAMES:
+            names = _JSON_NAMES[type_name]
+            node = {names.get(k, k): v for k, v in node.items()}
         fields = FIELD_TYPES.get(type_name, {})
         # UlimitsConfig's own YAML marshaller prints soft and hard even when zero.
         omit = {} if self.style == "yaml" and type_name == "UlimitsConfig" else OMIT_ZERO.get(
