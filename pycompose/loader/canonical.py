@@ -285,14 +285,8 @@ def _volume_mount(cv: Conv, value: Any, path: PathT) -> Any:
     if isinstance(value, dict):
         mount = dict(value)
         kind = mount.get("type")
-        if kind == "bind":
-            bind = dict(mount.get("bind") or {})
-            bind.setdefault("create_host_path", True)
-            mount["bind"] = bind
-        elif kind == "volume":
-            vol = mount.get("volume")
-            mount["volume"] = dict(vol) if isinstance(vol, dict) else {}
-        elif kind == "tmpfs" and isinstance(mount.get("tmpfs"), dict):
+        # The long syntax gets no defaults (unlike the short one): Compose prints it as written.
+        if kind == "tmpfs" and isinstance(mount.get("tmpfs"), dict):
             tmpfs = dict(mount["tmpfs"])
             if "size" in tmpfs:
                 tmpfs["size"] = _bytes(cv, tmpfs["size"], (*path, "tmpfs", "size"))
@@ -325,9 +319,7 @@ def _devices(cv: Conv, value: Any, path: PathT) -> Any:
             except SyntaxProblem as exc:
                 raise cv.fail((*path, i), str(exc)) from None
         elif isinstance(item, dict):
-            device = dict(item)
-            device.setdefault("permissions", "rwm")
-            out.append(device)
+            out.append(dict(item))
         else:
             out.append(item)
     return out
@@ -409,6 +401,8 @@ def _file_ref(default_target: str | None) -> Converter:
                 out.append(ref)
             elif isinstance(item, dict):
                 ref = dict(item)
+                if default_target is not None and not ref.get("target") and ref.get("source"):
+                    ref["target"] = f"{default_target}/{ref['source']}"
                 if "mode" in ref:
                     ref["mode"] = _mode(cv, ref["mode"], (*path, i, "mode"))
                 for key in ("uid", "gid"):
