@@ -112,6 +112,15 @@ def _container_id(svc: str, number: int) -> str:
     return f"container:{svc}:{number}"
 
 
+def orphan_warning(names: Iterable[str]) -> str:
+    """Compose's warning, the names printed as Go prints a ``[]string``."""
+    return (
+        f"Found orphan containers ([{' '.join(names)}]) for this project. If you removed or "
+        "renamed this service in your compose file, you can run this command with the "
+        "--remove-orphans flag to clean it up."
+    )
+
+
 def plan_up(
     project: Project,
     observed: ObservedState,
@@ -123,82 +132,268 @@ def plan_up(
     ``expected_hashes`` maps each service to its config-hash (computed with the ids of the
     containers its ``service:`` references point at, as observed).
     """
-    plan = Plan()
     names = selected_services(project, options.services, with_deps=not options.no_deps)
-    used_networks: set[str] = set()
-    used_volumes: set[str] = set()
+    planner = _UpPlanner(project, observed, options, expected_hashes, names)
+    planner.plan_resources()
     for name in names:
-        service = project.services[name]
-        if not service.network_mode:
-            used_networks.update(service.networks)
+        planner.plan_service(project.services[name])
+    planner.plan_orphans()
+    return planner.plan
+
+
+class _UpPlanner:
+    """The state one ``plan_up`` call builds up while it walks services in start order."""
+
+    def __init__(self, project: Project, observed: ObservedState, options: UpOptions,
+                 hashes: Mapping[str, str], names: list[str]) -> None:
+        self.plan = Plan()
+        self.project = project
+        self.observed = observed
+        self.options = options
+        self.hashes = hashes
+        self.names = names
+        # Services whose first container gets a new id (so `service:` references change).
+        self.renewed: set[str] = set()
+        # Per service: the op that waits until its containers run (dependants start after it),
+        # and the ops after which its containers exist under their final names.
+        self.ready_op: dict[str, str] = {}
+        self.exists_ops: dict[str, set[str]] = {}
+        # Containers stopped because a `depends_on: {restart: true}` dependency is recreated.
+        self.restart_stops: dict[str, str] = {}
+
+    # -- networks and volumes --------------------------------------------------------------
+    def plan_resources(self) -> None:
+        project, observed, plan = self.project, self.observed, self.plan
+        used_networks: set[str] = set()
+        used_volumes: set[str] = set()
+        for name in self.names:
+            service = project.services[name]
+            if not service.network_mode:
+                used_networks.update(service.networks)
+            for mount in service.spec.get("volumes") or ():
+                if mount.get("type") == "volume" and mount.get("source") in project.volumes:
+                    used_volumes.add(mount["source"])
+        for key in sorted(used_networks):
+            network = project.networks.get(key)
+            if network is None:
+                continue
+            resource = f"Network {network.name}"
+            if network.external:
+                plan.add(Op(f"network:{key}", CHECK_NETWORK, resource,
+                            "external network must exist", args={"key": key}))
+            elif network.name in observed.networks:
+                plan.add(Op(f"network:{key}", CHECK_NETWORK, resource, "exists",
+                            args={"key": key, "observed": True}))
+            else:
+                plan.add(Op(f"network:{key}", CREATE_NETWORK, resource, "missing",
+                            args={"key": key}))
+        for key in sorted(used_volumes):
+            volume = project.volumes[key]
+            resource = f"Volume {volume.name}"
+            if volume.external:
+                plan.add(Op(f"volume:{key}", CHECK_VOLUME, resource,
+                            "external volume must exist", args={"key": key}))
+            elif volume.name in observed.volumes:
+                plan.add(Op(f"volume:{key}", CHECK_VOLUME, resource, "exists",
+                            args={"key": key, "observed": True}))
+            else:
+                plan.add(Op(f"volume:{key}", CREATE_VOLUME, resource, "missing",
+                            args={"key": key}))
+
+    def plan_orphans(self) -> None:
+        known = set(self.project.services) | set(self.project.disabled)
+        orphans = [c for c in self.observed.containers
+                   if c.service not in known and not c.oneoff]
+        if not orphans:
+            return
+        if not self.options.remove_orphans:
+            self.plan.warnings.append(orphan_warning(c.name for c in orphans))
+            return
+        for container in sorted(orphans, key=lambda c: c.name):
+            stop = self.plan.add(Op(f"orphan:{container.name}:stop", STOP,
+                                    f"Container {container.name}", "orphan",
+                                    args={"id": container.id, "timeout": self.options.timeout}))
+            self.plan.add(Op(f"orphan:{container.name}:remove", REMOVE,
+                             f"Container {container.name}", "orphan", frozenset({stop.id}),
+                             args={"id": container.id}))
+
+    # -- services --------------------------------------------------------------------------
+    def strategy(self, name: str) -> str:
+        """Compose's recreate policy for a service: ``never``, ``force`` or ``diverged``.
+
+        ``--force-recreate`` applies to the services named on the command line (all of them
+        when none is named); their dependencies follow ``--always-recreate-deps``.
+        """
+        options = self.options
+        if options.no_recreate:
+            return "never"
+        named = not options.services or name in options.services
+        forced = options.force_recreate if named else options.always_recreate_deps
+        return "force" if forced else "diverged"
+
+    def recreate_cause(self, service: Service, container: ObservedContainer) -> str:
+        strategy = self.strategy(service.name)
+        if strategy == "never":
+            return ""
+        if strategy == "force":
+            return "forced"
+        if container.config_hash != self.hashes.get(service.name, ""):
+            return "config changed"
+        image_id = self.observed.images.get(service.image)
+        if image_id and container.image_id != image_id:
+            return "image changed"
+        if _references(service) & self.renewed:
+            return "referenced container recreated"
+        if container.running and not service.network_mode:
+            for key in service.networks:
+                network = self.project.networks.get(key)
+                if network is not None and network.name not in container.networks:
+                    return f"not connected to network {network.name}"
         for mount in service.spec.get("volumes") or ():
-            if mount.get("type") == "volume" and mount.get("source") in project.volumes:
-                used_volumes.add(mount["source"])
-    for key in sorted(used_networks):
-        network = project.networks.get(key)
-        if network is None:
-            continue
-        if network.external:
-            plan.add(Op(f"network:{key}", CHECK_NETWORK, f"Network {network.name}",
-                        "external network must exist", args={"key": key}))
-        elif network.name in observed.networks:
-            plan.add(Op(f"network:{key}", CHECK_NETWORK, f"Network {network.name}",
-                        "exists", args={"key": key, "observed": True}))
-        else:
-            plan.add(Op(f"network:{key}", CREATE_NETWORK, f"Network {network.name}",
-                        "missing", args={"key": key}))
-    for key in sorted(used_volumes):
-        volume = project.volumes[key]
-        if volume.external:
-            plan.add(Op(f"volume:{key}", CHECK_VOLUME, f"Volume {volume.name}",
-                        "external volume must exist", args={"key": key}))
-        elif volume.name in observed.volumes:
-            plan.add(Op(f"volume:{key}", CHECK_VOLUME, f"Volume {volume.name}", "exists",
-                        args={"key": key, "observed": True}))
-        else:
-            plan.add(Op(f"volume:{key}", CREATE_VOLUME, f"Volume {volume.name}", "missing",
-                        args={"key": key}))
+            volume = self.project.volumes.get(str(mount.get("source")))
+            if (mount.get("type") == "volume" and volume is not None
+                    and volume.name not in container.volumes):
+                return f"volume {volume.name} not mounted"
+        return ""
 
-    recreated: set[str] = set()
-    ready_op: dict[str, str] = {}
-    for name in names:
-        service = project.services[name]
-        _plan_service(plan, project, observed, options, service, expected_hashes.get(name, ""),
-                      recreated, ready_op)
+    def plan_service(self, service: Service) -> None:
+        plan, options, name = self.plan, self.options, service.name
+        replicas = options.scale.get(name, service.replicas)
+        existing = self.observed.service_containers(name)
+        causes = {c.id: self.recreate_cause(service, c) for c in existing}
+        # As Compose: up-to-date containers with the lowest numbers are kept, outdated ones
+        # and then the highest numbers go first when scaling down.
+        ranked = (sorted((c for c in existing if not causes[c.id]), key=lambda c: c.number)
+                  + sorted((c for c in existing if causes[c.id]), key=lambda c: c.number))
+        kept, surplus = ranked[:replicas], ranked[replicas:]
+        base_deps = self.resource_deps(service)
+        refs = _references(service)
+        ref_exists = set().union(*(self.exists_ops.get(r, set()) for r in refs))
+        start_after = {self.ready_op[d.service] for d in service.depends_on
+                       if d.service in self.ready_op}
+        start_after |= {self.ready_op[r] for r in refs if r in self.ready_op}
+        start_ids: list[str] = []
+        exists: set[str] = set()
+        first = min((c.number for c in kept), default=None)
+        for container in surplus:
+            cid = _container_id(name, container.number)
+            resource = f"Container {container.name}"
+            stopped = self.restart_stops.get(container.id)
+            if stopped is None:
+                stopped = plan.add(Op(f"{cid}:stop", STOP, resource, "scale down",
+                                      args={"id": container.id,
+                                            "timeout": options.timeout})).id
+            plan.add(Op(f"{cid}:remove", REMOVE, resource, "scale down", frozenset({stopped}),
+                        args={"id": container.id}))
+        cause_of = {c.number: causes[c.id] for c in kept}
+        if any(cause_of.values()):
+            base_deps |= self.stop_restart_dependants(service)
+        for container in kept:
+            number = container.number
+            cid = _container_id(name, number)
+            cname = _container_name(self.project, service, number)
+            resource = f"Container {cname}"
+            cause = cause_of[number]
+            restart_stop = self.restart_stops.get(container.id)
+            if cause:
+                if number == first:
+                    self.renewed.add(name)
+                tmp = f"{container.short_id}_{cname}"
+                create = plan.add(Op(f"{cid}:create", CREATE_CONTAINER, resource, cause,
+                                     frozenset(base_deps | ref_exists),
+                                     args={"service": name, "number": number, "tmp_name": tmp,
+                                           "replaces": container.id}))
+                stop_deps = {create.id} | ({restart_stop} if restart_stop else set())
+                stop = plan.add(Op(f"{cid}:stop-old", STOP, resource, "replaced",
+                                   frozenset(stop_deps),
+                                   args={"id": container.id, "timeout": options.timeout,
+                                         "silent": True}))
+                remove = plan.add(Op(f"{cid}:remove-old", REMOVE, resource, "replaced",
+                                     frozenset({stop.id}),
+                                     args={"id": container.id, "silent": True}))
+                rename = plan.add(Op(f"{cid}:rename", RENAME, resource, "replaced",
+                                     frozenset({remove.id}),
+                                     args={"service": name, "number": number, "name": cname}))
+                exists.add(rename.id)
+                if not options.no_start:
+                    start = plan.add(Op(f"{cid}:start", START, resource, "recreated",
+                                        frozenset({rename.id} | start_after),
+                                        args={"service": name, "number": number}))
+                    start_ids.append(start.id)
+            elif restart_stop and not options.no_start:
+                start = plan.add(Op(f"{cid}:start", START, resource, "dependency recreated",
+                                    frozenset({restart_stop} | start_after),
+                                    args={"service": name, "number": number,
+                                          "id": container.id}))
+                start_ids.append(start.id)
+            elif not container.running and not options.no_start:
+                start = plan.add(Op(f"{cid}:start", START, resource, "stopped",
+                                    frozenset(base_deps | start_after),
+                                    args={"service": name, "number": number,
+                                          "id": container.id}))
+                start_ids.append(start.id)
+            else:
+                running = plan.add(Op(f"{cid}:running", RUNNING, resource,
+                                      "up to date" if container.running else "created",
+                                      args={"service": name, "number": number,
+                                            "id": container.id}))
+                start_ids.append(running.id)
+        following = max((c.number for c in existing), default=0) + 1
+        for number in range(following, following + replicas - len(kept)):
+            cid = _container_id(name, number)
+            resource = f"Container {_container_name(self.project, service, number)}"
+            if first is None:
+                first = number
+                self.renewed.add(name)
+            create = plan.add(Op(f"{cid}:create", CREATE_CONTAINER, resource, "missing",
+                                 frozenset(base_deps | ref_exists),
+                                 args={"service": name, "number": number}))
+            exists.add(create.id)
+            if not options.no_start:
+                start = plan.add(Op(f"{cid}:start", START, resource, "created",
+                                    frozenset({create.id} | start_after),
+                                    args={"service": name, "number": number}))
+                start_ids.append(start.id)
+        self.exists_ops[name] = exists
+        if start_ids:
+            ready = plan.add(Op(f"service:{name}:ready", WAIT, f"Service {name}",
+                                "dependencies wait for it", frozenset(start_ids),
+                                args={"service": name}))
+            self.ready_op[name] = ready.id
 
-    known = set(project.services) | set(project.disabled)
-    orphans = [c for c in observed.containers if c.service not in known and not c.oneoff]
-    if orphans:
-        if options.remove_orphans:
-            for container in orphans:
-                stop = plan.add(Op(f"orphan:{container.name}:stop", STOP,
-                                   f"Container {container.name}", "orphan",
-                                   args={"id": container.id, "timeout": options.timeout}))
-                plan.add(Op(f"orphan:{container.name}:remove", REMOVE,
-                            f"Container {container.name}", "orphan",
-                            frozenset({stop.id}), args={"id": container.id}))
-        else:
-            plan.warnings.append(
-                f"Found orphan containers ({', '.join(c.name for c in orphans)}) for this "
-                "project. If you removed or renamed this service in your compose file, you can "
-                "run this command with the --remove-orphans flag to clean it up."
-            )
-    return plan
+    def stop_restart_dependants(self, service: Service) -> set[str]:
+        """Compose stops the running containers of services that depend on ``service`` with
+        ``restart: true`` before recreating it; they are started again after it."""
+        stops: set[str] = set()
+        for name in self.names:
+            dependant = self.project.services[name]
+            if not any(d.service == service.name and d.restart for d in dependant.depends_on):
+                continue
+            for container in self.observed.service_containers(name):
+                if not container.running or container.id in self.restart_stops:
+                    continue
+                stop = self.plan.add(Op(
+                    f"{_container_id(name, container.number)}:stop-for-restart", STOP,
+                    f"Container {container.name}", f"dependency {service.name} recreated",
+                    args={"id": container.id, "timeout": self.options.timeout}))
+                self.restart_stops[container.id] = stop.id
+                stops.add(stop.id)
+        return stops
 
-
-def _resource_deps(project: Project, service: Service, plan: Plan) -> set[str]:
-    deps: set[str] = set()
-    if not service.network_mode:
-        deps.update(f"network:{k}" for k in service.networks if f"network:{k}" in plan.ops)
-    for mount in service.spec.get("volumes") or ():
-        key = f"volume:{mount.get('source')}"
-        if mount.get("type") == "volume" and key in plan.ops:
-            deps.add(key)
-    return deps
+    def resource_deps(self, service: Service) -> set[str]:
+        deps: set[str] = set()
+        if not service.network_mode:
+            deps.update(f"network:{k}" for k in service.networks
+                        if f"network:{k}" in self.plan.ops)
+        for mount in service.spec.get("volumes") or ():
+            key = f"volume:{mount.get('source')}"
+            if mount.get("type") == "volume" and key in self.plan.ops:
+                deps.add(key)
+        return deps
 
 
 def _references(service: Service) -> set[str]:
-    """Services whose containers must exist (and run) before this one is created."""
+    """Services whose first container's id goes into this one's configuration."""
     refs: set[str] = set()
     for key in ("network_mode", "ipc", "pid"):
         mode = service.spec.get(key)
@@ -211,114 +406,8 @@ def _references(service: Service) -> set[str]:
     return refs
 
 
-def _plan_service(
-    plan: Plan,
-    project: Project,
-    observed: ObservedState,
-    options: UpOptions,
-    service: Service,
-    expected_hash: str,
-    recreated: set[str],
-    ready_op: dict[str, str],
-) -> None:
-    name = service.name
-    replicas = options.scale.get(name, service.replicas)
-    existing = observed.service_containers(name)
-    image_id = observed.images.get(service.image)
-    base_deps = _resource_deps(project, service, plan)
-    refs = _references(service)
-    ref_ready = {ready_op[r] for r in refs if r in ready_op}
-    dep_ready: set[str] = set()
-    for dep in service.depends_on:
-        if dep.service in ready_op:
-            dep_ready.add(ready_op[dep.service])
-    start_ids: list[str] = []
-    by_number = {c.number: c for c in existing}
-    service_changed = False
-    for number in range(1, replicas + 1):
-        container = by_number.get(number)
-        cname = _container_name(project, service, number)
-        cid = _container_id(name, number)
-        resource = f"Container {cname}"
-        if container is None:
-            create = plan.add(Op(f"{cid}:create", CREATE_CONTAINER, resource, "missing",
-                                 frozenset(base_deps | ref_ready),
-                                 args={"service": name, "number": number}))
-            service_changed = True
-            if not options.no_start:
-                start = plan.add(Op(f"{cid}:start", START, resource, "created",
-                                    frozenset({create.id} | dep_ready | ref_ready),
-                                    args={"service": name, "number": number}))
-                start_ids.append(start.id)
-            continue
-        cause = _recreate_cause(container, expected_hash, image_id, options,
-                                bool(refs & recreated))
-        if cause:
-            service_changed = True
-            tmp = f"{container.id[:12]}_{cname}"
-            create = plan.add(Op(f"{cid}:create", CREATE_CONTAINER, resource, cause,
-                                 frozenset(base_deps | ref_ready),
-                                 args={"service": name, "number": number, "tmp_name": tmp,
-                                       "replaces": container.id}))
-            stop = plan.add(Op(f"{cid}:stop-old", STOP, resource, "replaced",
-                               frozenset({create.id}),
-                               args={"id": container.id, "timeout": options.timeout,
-                                     "silent": True}))
-            remove = plan.add(Op(f"{cid}:remove-old", REMOVE, resource, "replaced",
-                                 frozenset({stop.id}), args={"id": container.id,
-                                                             "silent": True}))
-            rename = plan.add(Op(f"{cid}:rename", RENAME, resource, "replaced",
-                                 frozenset({remove.id}),
-                                 args={"service": name, "number": number, "name": cname}))
-            if not options.no_start:
-                start = plan.add(Op(f"{cid}:start", START, resource, "recreated",
-                                    frozenset({rename.id} | dep_ready | ref_ready),
-                                    args={"service": name, "number": number}))
-                start_ids.append(start.id)
-        elif not container.running and not options.no_start:
-            start = plan.add(Op(f"{cid}:start", START, resource, "stopped",
-                                frozenset(base_deps | dep_ready | ref_ready),
-                                args={"service": name, "number": number, "id": container.id}))
-            start_ids.append(start.id)
-        else:
-            running = plan.add(Op(f"{cid}:running", RUNNING, resource, "up to date",
-                                  args={"service": name, "number": number, "id": container.id}))
-            start_ids.append(running.id)
-    for container in sorted(existing, key=lambda c: -c.number):
-        if container.number > replicas:
-            cname = container.name
-            stop = plan.add(Op(f"{_container_id(name, container.number)}:stop", STOP,
-                               f"Container {cname}", "scale down",
-                               args={"id": container.id, "timeout": options.timeout}))
-            plan.add(Op(f"{_container_id(name, container.number)}:remove", REMOVE,
-                        f"Container {cname}", "scale down", frozenset({stop.id}),
-                        args={"id": container.id}))
-    if service_changed:
-        recreated.add(name)
-    if start_ids:
-        ready = plan.add(Op(f"service:{name}:ready", WAIT, f"Service {name}",
-                            "dependencies wait for it", frozenset(start_ids),
-                            args={"service": name}))
-        ready_op[name] = ready.id
-
-
 def _container_name(project: Project, service: Service, number: int) -> str:
     return service.container_name or f"{project.name}-{service.name}-{number}"
-
-
-def _recreate_cause(container: ObservedContainer, expected_hash: str, image_id: str | None,
-                    options: UpOptions, reference_recreated: bool) -> str:
-    if options.no_recreate:
-        return ""
-    if options.force_recreate:
-        return "forced"
-    if container.config_hash != expected_hash:
-        return "config changed"
-    if image_id and container.image_id and container.image_id != image_id:
-        return "image changed"
-    if reference_recreated:
-        return "referenced container recreated"
-    return ""
 
 
 @dataclass(frozen=True)
@@ -331,62 +420,56 @@ class DownOptions:
 
 def plan_down(project: Project | None, observed: ObservedState, options: DownOptions,
               project_name: str) -> Plan:
-    """Plan ``down``: stop and remove containers in reverse dependency order, then networks and
-    (with ``-v``) the project's volumes."""
+    """Plan ``down``: stop and remove containers, dependants before what they depend on, then
+    networks and (with ``-v``) the project's volumes.
+
+    As Compose v2.40.3: every container of the project goes, those of services no longer in
+    the file too (without a warning); ``run`` containers only with ``--remove-orphans``. Named
+    services take their dependants with them, and leave networks and volumes alone.
+    """
     from pycompose.graph import ServiceGraph
 
     plan = Plan()
-    known = set(project.services) | set(project.disabled) if project else None
-    containers = []
-    orphans = []
-    for c in observed.containers:
-        if options.services and c.service not in options.services:
-            continue
-        if known is not None and c.service not in known and not c.oneoff:
-            orphans.append(c)
-        else:
-            containers.append(c)
-    if orphans and not options.remove_orphans:
-        plan.warnings.append(
-            f"Found orphan containers ({', '.join(c.name for c in orphans)}) for this project. "
-            "If you removed or renamed this service in your compose file, you can run this "
-            "command with the --remove-orphans flag to clean it up."
-        )
-    elif orphans:
-        containers.extend(orphans)
-    dependents: dict[str, list[str]] = {}
-    if project:
-        graph = ServiceGraph.from_services({n: s.spec for n, s in project.services.items()})
-        for name in project.services:
-            dependents[name] = graph.dependents(name)
+    graph = (ServiceGraph.from_services({n: s.spec for n, s in project.services.items()})
+             if project else None)
+    wanted: set[str] | None = None
+    if options.services:
+        wanted = set(options.services)
+        todo = [n for n in options.services if graph is not None and n in graph.graph]
+        while graph is not None and todo:
+            for dependant in graph.dependents(todo.pop()):
+                if dependant not in wanted:
+                    wanted.add(dependant)
+                    todo.append(dependant)
+    containers = [
+        c for c in observed.containers
+        if (wanted is None or c.service in wanted)
+        and (not c.oneoff or (options.remove_orphans and wanted is None))
+    ]
     stop_ids: dict[str, list[str]] = {}
     for c in containers:
-        stop_ids.setdefault(c.service, []).append(f"down:{c.name}:stop")
+        if c.running:
+            stop_ids.setdefault(c.service, []).append(f"down:{c.name}:stop")
     remove_ids: list[str] = []
     for c in sorted(containers, key=lambda c: c.name):
         deps: set[str] = set()
-        for dependent in dependents.get(c.service, []):
-            deps.update(stop_ids.get(dependent, []))
+        if graph is not None and c.service in graph.graph:
+            for dependant in graph.dependents(c.service):
+                deps.update(stop_ids.get(dependant, []))
+        resource = f"Container {c.name}"
+        rm_deps = frozenset(deps)
         if c.running:
-            stop = plan.add(Op(f"down:{c.name}:stop", STOP, f"Container {c.name}", "down",
-                               frozenset(deps), args={"id": c.id, "timeout": options.timeout}))
+            stop = plan.add(Op(f"down:{c.name}:stop", STOP, resource, "down", frozenset(deps),
+                               args={"id": c.id, "timeout": options.timeout}))
             rm_deps = frozenset({stop.id})
-        else:
-            rm_deps = frozenset(d for d in deps)
-        remove = plan.add(Op(f"down:{c.name}:remove", REMOVE, f"Container {c.name}", "down",
-                             rm_deps, args={"id": c.id, "volumes": options.volumes}))
+        remove = plan.add(Op(f"down:{c.name}:remove", REMOVE, resource, "down", rm_deps,
+                             args={"id": c.id, "volumes": options.volumes}))
         remove_ids.append(remove.id)
-    # Stop ops of non-running containers do not exist; drop them from dependency sets.
-    for op_id, op in list(plan.ops.items()):
-        plan.ops[op_id] = Op(op.id, op.kind, op.resource, op.cause,
-                             frozenset(d for d in op.deps if d in plan.ops), op.args)
     if options.services:
         return plan
     wanted_networks = {n.name: n for n in project.networks.values()} if project else {}
     for name, net in sorted(observed.networks.items()):
-        if project and name not in wanted_networks:
-            continue
-        if project and wanted_networks[name].external:
+        if project and (name not in wanted_networks or wanted_networks[name].external):
             continue
         plan.add(Op(f"down:network:{name}", REMOVE_NETWORK, f"Network {name}", "down",
                     frozenset(remove_ids), args={"name": name, "id": net.id}))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pycompose.engine import labels as L
-from pycompose.engine.client import Engine
+
+if TYPE_CHECKING:
+    from pycompose.engine.client import Engine
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class ObservedContainer:
     labels: Mapping[str, str]
     networks: tuple[str, ...] = ()
     health: str | None = None
+    volumes: tuple[str, ...] = ()
 
     @property
     def running(self) -> bool:
@@ -84,6 +87,7 @@ def container_from_summary(raw: Mapping[str, Any]) -> ObservedContainer:
         number = 0
     nets = ((raw.get("NetworkSettings") or {}).get("Networks") or {}).keys()
     status = str(raw.get("Status") or "")
+    mounts = raw.get("Mounts") or []
     return ObservedContainer(
         id=str(raw["Id"]),
         name=str(names[0]).lstrip("/"),
@@ -97,6 +101,7 @@ def container_from_summary(raw: Mapping[str, Any]) -> ObservedContainer:
         labels=dict(labels),
         networks=tuple(nets),
         health=_health(status),
+        volumes=tuple(str(m.get("Name")) for m in mounts if m.get("Type") == "volume"),
     )
 
 
