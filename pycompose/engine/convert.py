@@ -27,16 +27,22 @@ def service_config_hash(service: Service, refs: Mapping[str, str] | None = None)
     """
     from pycompose.loader.order import order_as
 
-    spec = {
-        k: thaw(v)
-        for k, v in service.spec.items()
-        if k not in _HASH_EXCLUDED and not k.startswith("x-")
-    }
+    spec = {k: thaw(v) for k, v in service.spec.items() if k not in _HASH_EXCLUDED}
     spec.setdefault("command", None)
     spec.setdefault("entrypoint", None)
     deploy = spec.get("deploy")
-    if isinstance(deploy, dict) and "replicas" in deploy:
-        spec["deploy"] = {k: v for k, v in deploy.items() if k != "replicas"}
+    if isinstance(deploy, dict):
+        # Go's encoding/json prints these struct fields even when empty (omitempty has no
+        # effect on structs), so they are part of what Compose hashes.
+        deploy = {k: v for k, v in deploy.items() if k != "replicas"}
+        deploy.setdefault("resources", {})
+        deploy.setdefault("placement", {})
+        spec["deploy"] = deploy
+    develop = spec.get("develop")
+    if isinstance(develop, dict):
+        for rule in develop.get("watch") or []:
+            if isinstance(rule, dict):
+                rule.setdefault("exec", {"command": None})
     refs = refs or {}
     for key in ("network_mode", "ipc", "pid"):
         mode = spec.get(key)
@@ -46,7 +52,34 @@ def service_config_hash(service: Service, refs: Mapping[str, str] | None = None)
         spec["volumes_from"] = [
             _volumes_from_ref(v, refs) for v in spec["volumes_from"]
         ]
-    return config_hash(order_as("ServiceConfig", spec))
+    return config_hash(order_as("ServiceConfig", _without_extensions("ServiceConfig", spec)))
+
+
+def _without_extensions(type_name: str, node: Any) -> Any:
+    """``node`` without the ``x-*`` keys of its structs: compose-go keeps them out of JSON
+    (and so out of the hash), while the same keys in maps (labels, environment) stay."""
+    from pycompose.loader.order import FIELD_TYPES
+
+    if not isinstance(node, dict):
+        return node
+    fields = FIELD_TYPES.get(type_name, {})
+    return {
+        k: _shaped_without_extensions(fields[k], v) if k in fields else v
+        for k, v in node.items()
+        if not (isinstance(k, str) and k.startswith("x-"))
+    }
+
+
+def _shaped_without_extensions(shape: str, node: Any) -> Any:
+    if shape == "{}":
+        return node
+    if shape.startswith("{") and isinstance(node, dict):
+        return {k: _shaped_without_extensions(shape[1:-1], v) for k, v in node.items()}
+    if shape.startswith("[") and isinstance(node, list):
+        return [_shaped_without_extensions(shape[1:-1], v) for v in node]
+    if shape.startswith(("{", "[")):
+        return node
+    return _without_extensions(shape, node)
 
 
 def _volumes_from_ref(entry: str, refs: Mapping[str, str]) -> str:
