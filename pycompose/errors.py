@@ -6,7 +6,7 @@ Every error a user can cause is a :class:`PycomposeError`; the CLI catches it on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class PycomposeError(Exception):
@@ -22,9 +22,11 @@ class PycomposeError(Exception):
         return self.message
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """A position in a source file: 1-based line and column."""
+class Mark(NamedTuple):
+    """A position in a source file: 1-based line and column.
+
+    A named tuple: the loader makes one per YAML node, so it must be cheap to create.
+    """
 
     file: str
     line: int

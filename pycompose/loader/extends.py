@@ -8,12 +8,11 @@ from it are rebased onto that file's directory before the merge.
 from __future__ import annotations
 
 import os
-from copy import deepcopy
 from typing import TYPE_CHECKING, Any
 
 from pycompose.errors import ComposeFileError
 from pycompose.loader.paths import rebase_service_paths
-from pycompose.loader.tree import locate
+from pycompose.loader.tree import clone, locate
 
 if TYPE_CHECKING:
     from pycompose.loader.pipeline import LoadContext
@@ -79,7 +78,7 @@ def _resolve(
                 f"cannot read extended file {base_path}: no such file or directory",
                 path=(*path, "file"), mark=locate(doc, path), file=file,
             )
-        base_doc = deepcopy(ctx.read_docs(base_path)[0])
+        base_doc = ctx.read_docs(base_path)[0]
         base_doc = interpolate_doc(ctx, base_doc, base_path, env)
         base_file = base_path
     else:
@@ -92,13 +91,19 @@ def _resolve(
             path=path, mark=locate(doc, path), file=file,
         )
     base = _resolve(ctx, base_doc, base_file, base_name, env, (*chain, (file, name)))
-    base = deepcopy(base)
+    base = clone(base)
     if not isinstance(base, dict):
         base = {}
     if ext_file and os.path.dirname(base_file) != os.path.dirname(file):
         rebase_service_paths(base, os.path.dirname(base_file))
     local = {k: v for k, v in service.items() if k != "extends"}
-    return extend_service(base, local)
+    try:
+        return extend_service(base, local)
+    except ComposeFileError as error:
+        # The merge saw the service under a stand-in name and without its file.
+        where = ("services", name, *error.path[2:])
+        raise ComposeFileError(error.detail, path=where, mark=locate(doc, where),
+                               file=file) from None
 
 
 def extend_service(base: Any, local: Any) -> Any:

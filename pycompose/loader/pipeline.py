@@ -50,10 +50,13 @@ class LoadContext:
             self._warned.add(message)
             self.warnings.append(message)
 
-    def read_docs(self, path: str) -> list[Any]:
-        """Parse a compose file (cached: extends may read the same file many times)."""
-        from copy import deepcopy
+    def read_docs(self, path: str, *, copy: bool = True) -> list[Any]:
+        """Parse a compose file (cached: extends may read the same file many times).
 
+        With ``copy=False`` the cached trees themselves are returned: read them, never change
+        them.
+        """
+        from pycompose.loader.tree import clone
         from pycompose.loader.yamlio import parse_yaml
 
         if path not in self._file_cache:
@@ -82,7 +85,8 @@ class LoadContext:
                         file=name,
                     )
             self._file_cache[path] = docs
-        return deepcopy(self._file_cache[path])
+        docs = self._file_cache[path]
+        return [clone(doc) for doc in docs] if copy else docs
 
 
 @dataclass
@@ -166,7 +170,7 @@ def project_name(ctx: LoadContext) -> str:
         return ctx.source.name_override
     declared: Any = None
     for path in ctx.source.config_files:
-        for doc in ctx.read_docs(path):
+        for doc in ctx.read_docs(path, copy=False):
             if "name" in doc:
                 value = interpolate_doc(ctx, {"name": doc["name"]}, path)["name"]
                 if value:

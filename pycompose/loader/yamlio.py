@@ -42,6 +42,7 @@ _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 _GO_INT = re.compile(
     r"^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$"
 )
+_MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF")
 _UINT64_MAX = 2**64 - 1
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
@@ -123,6 +124,8 @@ def _plain_scalar(value: str) -> Any:
     YAML 1.2 core schema for null and booleans; numbers follow Go's parser: underscores are
     dropped and a leading ``0`` means octal (``0400`` is 256), as Compose sees them.
     """
+    if value and value[0] not in _MAYBE_TYPED:
+        return value  # most scalars (names, commands, paths) cannot be anything but strings
     if _NULL.match(value):
         return None
     if value in _BOOL_TRUE:
