@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pycompose.errors import ComposeFileError
 from pycompose.loader.paths import rebase_service_paths
-from pycompose.loader.tree import clone, locate
+from pycompose.loader.tree import PathT, clone, locate
 
 if TYPE_CHECKING:
     from pycompose.loader.pipeline import LoadContext
@@ -101,8 +101,8 @@ def _resolve(
         return extend_service(base, local)
     except ComposeFileError as error:
         # The merge saw the service under a stand-in name and without its file.
-        where = ("services", name, *error.path[2:])
-        raise ComposeFileError(error.detail, path=where, mark=locate(doc, where),
+        error_path: PathT = ("services", name, *error.path[2:])
+        raise ComposeFileError(error.detail, path=error_path, mark=locate(doc, error_path),
                                file=file) from None
 
 
