@@ -583,10 +583,10 @@ def _is_zero(kind: str, value: Any) -> bool:
         return value is False
     if kind in _INT_KINDS:
         # Byte sizes and durations are already rendered as strings here.
-        return bool(value in (0, "0", "0s")) and value is not False
+        return value in (0, "0", "0s") and value is not False
     if kind == "string":
-        return value == ""
-    return isinstance(value, (list, dict)) and not value
+        return isinstance(value, str) and not value
+    return isinstance(value, (list, dict)) and len(value) == 0
 
 
 PathPattern = tuple[str, ...]
