@@ -203,8 +203,12 @@ def _mode(cv: Conv, value: Any, path: PathT) -> Any:
     raise cv.fail(path, "must be an octal file mode such as 0440")
 
 
-def _struct(rules: dict[str, Converter]) -> Converter:
-    """A converter for a mapping whose known keys each have their own converter."""
+def _struct(rules: dict[str, Converter], dropped: frozenset[str] = frozenset()) -> Converter:
+    """A converter for a mapping whose known keys each have their own converter.
+
+    Keys in ``dropped`` pass the schema but compose-go's model has no field for them, so they
+    are lost when Compose binds the file to its types.
+    """
 
     def convert(cv: Conv, value: Any, path: PathT) -> Any:
         if value is None:
@@ -213,6 +217,8 @@ def _struct(rules: dict[str, Converter]) -> Converter:
             raise cv.fail(path, "must be a mapping")
         out: dict[str, Any] = {}
         for key, item in value.items():
+            if key in dropped:
+                continue
             rule = rules.get(key, _keep)
             out[key] = rule(cv, item, (*path, key))
         return out
@@ -285,6 +291,10 @@ def _volume_mount(cv: Conv, value: Any, path: PathT) -> Any:
     if isinstance(value, dict):
         mount = dict(value)
         kind = mount.get("type")
+        if kind == "bind" and "source" not in mount:
+            raise cv.fail(
+                path, 'invalid mount config for type "bind": field Source must not be empty'
+            )
         # The long syntax gets no defaults (unlike the short one): Compose prints it as written.
         if kind == "tmpfs" and isinstance(mount.get("tmpfs"), dict):
             tmpfs = dict(mount["tmpfs"])
@@ -345,20 +355,22 @@ def _depends_on(cv: Conv, value: Any, path: PathT) -> Any:
     raise cv.fail(path, "must be a list of service names or a mapping")
 
 
-def _service_networks(cv: Conv, value: Any, path: PathT) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return {go_string(n): None for n in value}
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for name, spec in value.items():
-            if spec is None:
-                out[name] = None
-            else:
-                out[name] = _NETWORK_ATTACH(cv, spec, (*path, name))
-        return out
-    raise cv.fail(path, "must be a list of network names or a mapping")
+def _names_or_map(item_rule: Converter, what: str) -> Converter:
+    """``networks``/``models`` of a service: a list of names (each null) or a mapping."""
+
+    def convert(cv: Conv, value: Any, path: PathT) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, list):
+            return {go_string(n): None for n in value}
+        if isinstance(value, dict):
+            return {
+                name: None if spec is None else item_rule(cv, spec, (*path, name))
+                for name, spec in value.items()
+            }
+        raise cv.fail(path, f"must be a list of {what} names or a mapping")
+
+    return convert
 
 
 def _healthcheck_test(cv: Conv, value: Any, path: PathT) -> Any:
@@ -456,6 +468,55 @@ def _string_map(cv: Conv, value: Any, path: PathT) -> Any:
     return _labels(cv, value, path)
 
 
+def _device_count(cv: Conv, value: Any, path: PathT) -> Any:
+    # compose-go's DeviceCount: "all" is -1.
+    if isinstance(value, str) and value.lower() == "all":
+        return -1
+    return _int(cv, value, path)
+
+
+_DEVICE_REQUEST = _struct(
+    {
+        "capabilities": _string_list,
+        "count": _device_count,
+        "device_ids": _string_list,
+        "options": _labels,
+    }
+)
+
+
+def _gpus(cv: Conv, value: Any, path: PathT) -> Any:
+    # The schema allows one string, "all": every GPU.
+    if isinstance(value, str) and not cv.raw(value):
+        return [{"count": -1}]
+    return _list_of(_DEVICE_REQUEST)(cv, value, path)
+
+
+_SERVICE_HOOK = _struct(
+    {"command": _command, "environment": _mapping_with_equals, "privileged": _bool}
+)
+
+_WATCH_RULE = _struct(
+    {"exec": _SERVICE_HOOK, "ignore": _string_list, "include": _string_list,
+     "initial_sync": _bool}
+)
+
+_WEIGHT_DEVICE = _struct({"weight": _int})
+# A throttle rate is a UnitBytes for iops too, so both print as a string of digits.
+_THROTTLE_DEVICE = _struct({"rate": _bytes})
+
+_BLKIO = _struct(
+    {
+        "weight": _int,
+        "weight_device": _list_of(_WEIGHT_DEVICE),
+        "device_read_bps": _list_of(_THROTTLE_DEVICE),
+        "device_read_iops": _list_of(_THROTTLE_DEVICE),
+        "device_write_bps": _list_of(_THROTTLE_DEVICE),
+        "device_write_iops": _list_of(_THROTTLE_DEVICE),
+    }
+)
+
+
 _NETWORK_ATTACH = _struct(
     {
         "aliases": _string_list,
@@ -491,6 +552,7 @@ _RESOURCE = _struct(
         "cpus": _float,
         "memory": _bytes,
         "pids": _int,
+        "devices": _list_of(_DEVICE_REQUEST),
     }
 )
 
@@ -529,6 +591,7 @@ _LOGGING = _struct({"options": _labels})
 
 SERVICE: dict[str, Converter] = {
     "annotations": _labels,
+    "blkio_config": _BLKIO,
     "build": _build,
     "cap_add": _string_list,
     "cap_drop": _string_list,
@@ -544,6 +607,7 @@ SERVICE: dict[str, Converter] = {
     "cpus": _float,
     "depends_on": _depends_on,
     "deploy": _DEPLOY,
+    "develop": _struct({"watch": _list_of(_WATCH_RULE)}),
     "devices": _devices,
     "dns": _string_list,
     "dns_opt": _string_list,
@@ -554,6 +618,7 @@ SERVICE: dict[str, Converter] = {
     "expose": _string_list,
     "external_links": _string_list,
     "extra_hosts": _extra_hosts,
+    "gpus": _gpus,
     "group_add": _string_list,
     "healthcheck": _HEALTHCHECK,
     "init": _bool,
@@ -563,13 +628,16 @@ SERVICE: dict[str, Converter] = {
     "logging": _LOGGING,
     "mem_limit": _bytes,
     "mem_reservation": _bytes,
-    "mem_swappiness": _int,
+    "mem_swappiness": _bytes,
+    "models": _names_or_map(_struct({}), "model"),
     "memswap_limit": _bytes,
-    "networks": _service_networks,
+    "networks": _names_or_map(_NETWORK_ATTACH, "network"),
     "oom_kill_disable": _bool,
     "oom_score_adj": _int,
     "pids_limit": _int,
     "ports": _ports,
+    "post_start": _list_of(_SERVICE_HOOK),
+    "pre_stop": _list_of(_SERVICE_HOOK),
     "privileged": _bool,
     "profiles": _string_list,
     "read_only": _bool,
@@ -593,8 +661,9 @@ _SERVICE_STRUCT = _struct(SERVICE)
 _IPAM = _struct(
     {
         "config": _list_of(_struct({"aux_addresses": _labels})),
-        "options": _labels,
-    }
+    },
+    # compose-go v2.9.1's IPAMConfig has no options field.
+    dropped=frozenset({"options"}),
 )
 
 NETWORK: dict[str, Converter] = {
@@ -617,6 +686,30 @@ _TOP: dict[str, Converter] = {
     "secrets": _map_of(_struct(SECRET)),
     "configs": _map_of(_struct(SECRET)),
 }
+
+
+# What an external volume may not set: Compose would not create it, so they could not apply.
+_NOT_FOR_EXTERNAL = {"volumes": ("driver", "driver_opts", "labels")}
+
+
+def _check_external(cv: Conv, kind: str, name: str, spec: Any) -> None:
+    if not isinstance(spec, dict):
+        return
+    external = spec.get("external")
+    if isinstance(external, dict) or _bool(cv, external, (kind, name, "external")) is True:
+        for key in _NOT_FOR_EXTERNAL.get(kind, ()):
+            if key in spec:
+                raise cv.fail(
+                    (kind, name, key), f'conflicting parameters "external" and "{key}" specified'
+                )
+
+
+def _replicas_from_scale(service: dict[str, Any]) -> None:
+    """``scale`` fills an unset ``deploy.replicas`` (compose-go's SetScale)."""
+    deploy = service.get("deploy")
+    scale = service.get("scale")
+    if isinstance(deploy, dict) and deploy.get("replicas") is None and scale is not None:
+        deploy["replicas"] = scale
 
 
 def _maybe_external(kind: str, value: Any) -> Any:
@@ -644,8 +737,12 @@ def to_long_syntax(tree: Any, stages: Stages) -> Any:
                 if service is None:
                     service = {}
                 services[name] = _SERVICE_STRUCT(cv, service, path)
+                if cv.interpolated:
+                    _replicas_from_scale(services[name])
             out[key] = services
         elif key in _TOP:
+            for name, spec in (value or {}).items():
+                _check_external(cv, key, name, spec)
             resources = {
                 name: _maybe_external(key, spec) for name, spec in (value or {}).items()
             }
