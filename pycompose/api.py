@@ -53,6 +53,8 @@ def printable(loaded: Loaded, fmt: str = "json") -> Any:
         return order_tree(_strip_extensions(tree), style="json", typed=False)
     if fmt == "json":
         tree = _strip_extensions(tree)
+        # Project.MarshalJSON has no entry for the top-level models (YAML prints them).
+        tree.pop("models", None)
         for service in tree.get("services", {}).values():
             for key in _JSON_ALWAYS_NULL:
                 service.setdefault(key, None)

@@ -81,6 +81,28 @@ def _resolve_environment(ctx: LoadContext, root: Any, name: str, service: dict[s
     service["environment"] = result
 
 
+def _resolve_label_files(ctx: LoadContext, root: Any, name: str, service: dict[str, Any]) -> None:
+    """``label_file`` entries become labels (files in order, then ``labels`` on top).
+
+    A label file is a dotenv file that sees only its own variables, never the environment.
+    """
+    from pycompose.loader.dotenv import read_dotenv
+
+    files = service.pop("label_file", None)
+    if not files:
+        return
+    labels: dict[str, Any] = {}
+    for index, path in enumerate(files):
+        path = os.path.join(ctx.source.working_dir, path)
+        if not os.path.exists(path):
+            raise _fail(
+                ctx, root, ("services", name, "label_file", index),
+                f"label file {path} not found: stat {path}: no such file or directory",
+            )
+        labels.update(read_dotenv(path, lambda _key: None, warn=ctx.warn))
+    service["labels"] = {**labels, **(service.get("labels") or {})}
+
+
 def _read_raw_env(path: str) -> dict[str, str]:
     """``format: raw``: ``KEY=VALUE`` lines taken literally (no quotes, no interpolation)."""
     values: dict[str, str] = {}
@@ -120,6 +142,7 @@ def normalize(tree: dict[str, Any], ctx: LoadContext, project: str) -> dict[str,
     for name, service in services.items():
         _resolve_environment(ctx, root, name, service, env)
         if ctx.stages.interpolate:
+            _resolve_label_files(ctx, root, name, service)
             _resolve_build_args(service, env)
         if not ctx.stages.normalize:
             continue
@@ -128,7 +151,7 @@ def normalize(tree: dict[str, Any], ctx: LoadContext, project: str) -> dict[str,
             "dockerfile_inline" not in build
         ):
             build["dockerfile"] = "Dockerfile"
-        if "network_mode" not in service and service.get("networks") is None:
+        if "network_mode" not in service and not service.get("networks"):
             service["networks"] = {"default": None}
         depends = service.get("depends_on") or {}
         for dep, restart in _implied_dependencies(service):
@@ -207,7 +230,9 @@ def select_services(
             if dep in kept:
                 continue
             if dep in disabled and not spec.get("required", True):
-                del service["depends_on"][dep]
+                # Kept as written, unless services were named: then Compose drops it.
+                if requested:
+                    del service["depends_on"][dep]
                 continue
             if not ctx.stages.consistency:
                 continue
@@ -273,6 +298,34 @@ def _drop_unused(tree: dict[str, Any]) -> None:
             del tree[kind]
 
 
+# Service attributes that duplicate a deploy setting, and the deploy path they must agree with.
+_DEPLOY_DUPLICATES = (
+    ("mem_limit", ("resources", "limits", "memory")),
+    ("cpus", ("resources", "limits", "cpus")),
+    ("pids_limit", ("resources", "limits", "pids")),
+    ("scale", ("replicas",)),
+)
+
+
+def _check_duplicated_limits(
+    ctx: LoadContext, root: Any, name: str, service: dict[str, Any]
+) -> None:
+    """A set service attribute must equal its deploy twin wherever the twin's mapping exists
+    (``mem_limit: 256m`` with ``deploy.resources.limits: {cpus: 1}`` is an error). Compose
+    checks the typed model, so uninterpolated files are not checked."""
+    for key, deploy_path in _DEPLOY_DUPLICATES:
+        value = service.get(key)
+        if value in (None, 0, "0"):
+            continue
+        holder: Any = service.get("deploy")
+        for part in deploy_path[:-1]:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if isinstance(holder, dict) and holder.get(deploy_path[-1]) != value:
+            twin = ".".join(("deploy", *deploy_path))
+            raise _fail(ctx, root, ("services", name, key),
+                        f"can't set distinct values on '{key}' and '{twin}': {_INVALID}")
+
+
 def check_consistency(tree: dict[str, Any], ctx: LoadContext, root: Any) -> None:
     """References between services and resources, and dependency cycles."""
     from pycompose.graph import ServiceGraph
@@ -318,6 +371,8 @@ def check_consistency(tree: dict[str, Any], ctx: LoadContext, root: Any) -> None
                 raise _fail(ctx, root, (*base, "volumes_from", i),
                             f'service "{name}" refers to undefined service {target} in '
                             f"volumes_from: {_INVALID}")
+        if ctx.stages.interpolate:
+            _check_duplicated_limits(ctx, root, name, service)
         replicas = service.get("scale")
         deploy = service.get("deploy") or {}
         if replicas is None:
