@@ -1,15 +1,19 @@
-"""The dependency graph of a project's services (networkx), for ordering and cycle errors.
+"""The dependency graph of a project's services, for ordering and cycle errors.
 
 An edge ``a -> b`` means service ``a`` depends on service ``b``: through ``depends_on``,
 ``links``, ``volumes_from`` or a ``service:`` network, ipc or pid mode.
+
+Plain dictionaries rather than networkx: every command that loads a project builds this graph,
+and importing networkx alone costs more than Docker Compose's whole ``up`` with nothing to do.
+The orders and the cycle reported are the ones networkx's ``lexicographical_topological_sort``
+and ``find_cycle`` give.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from typing import Any
-
-import networkx as nx
 
 from pycompose.errors import ComposeFileError
 from pycompose.loader.tree import locate
@@ -35,34 +39,65 @@ def service_dependencies(service: Mapping[str, Any]) -> dict[str, dict[str, Any]
 class ServiceGraph:
     """A directed graph: nodes are services, ``a -> b`` when ``a`` depends on ``b``."""
 
-    def __init__(self, graph: Any, root: Any = None) -> None:
-        self.graph = graph
+    def __init__(self, edges: Mapping[str, Mapping[str, Mapping[str, Any]]],
+                 root: Any = None) -> None:
+        self._edges = {name: dict(deps) for name, deps in edges.items()}
         self._root = root
+        self._dependents: dict[str, list[str]] = {name: [] for name in self._edges}
+        for name, deps in self._edges.items():
+            for dep in deps:
+                self._dependents[dep].append(name)
 
     @classmethod
     def from_services(cls, services: Mapping[str, Mapping[str, Any]], root: Any = None
                       ) -> ServiceGraph:
-        graph = nx.DiGraph()
-        graph.add_nodes_from(services)
-        for name, service in services.items():
-            for dep, spec in service_dependencies(service).items():
-                if dep in services:
-                    graph.add_edge(name, dep, **spec)
-        return cls(graph, root)
+        edges = {
+            name: {dep: spec for dep, spec in service_dependencies(service).items()
+                   if dep in services}
+            for name, service in services.items()
+        }
+        return cls(edges, root)
 
     @classmethod
     def from_tree(cls, tree: Mapping[str, Any], root: Any = None) -> ServiceGraph:
         return cls.from_services(tree.get("services") or {}, root)
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._edges
+
+    def find_cycle(self) -> list[str] | None:
+        """The first cycle a depth-first walk meets (services in insertion order), or None."""
+        done: set[str] = set()
+        for start in self._edges:
+            if start in done:
+                continue
+            path = [start]
+            on_path = {start}
+            iterators = [iter(self._edges[start])]
+            while iterators:
+                head = next(iterators[-1], None)
+                if head is None:
+                    iterators.pop()
+                    finished = path.pop()
+                    on_path.discard(finished)
+                    done.add(finished)
+                    continue
+                if head in on_path:
+                    return path[path.index(head):]
+                if head in done:
+                    continue
+                path.append(head)
+                on_path.add(head)
+                iterators.append(iter(self._edges[head]))
+        return None
+
     def check_cycles(self) -> None:
         """Raise a :class:`ComposeFileError` naming the cycle if there is one."""
-        try:
-            cycle = nx.find_cycle(self.graph)
-        except nx.NetworkXNoCycle:
+        cycle = self.find_cycle()
+        if cycle is None:
             return
-        names = [edge[0] for edge in cycle]
-        start = min(range(len(names)), key=lambda i: names[i])
-        names = names[start:] + names[:start]
+        start = min(range(len(cycle)), key=cycle.__getitem__)
+        names = cycle[start:] + cycle[:start]
         text = " -> ".join([*names, names[0]])
         path = ("services", names[0], "depends_on")
         raise ComposeFileError(
@@ -70,18 +105,36 @@ class ServiceGraph:
         )
 
     def dependencies(self, name: str) -> list[str]:
-        return sorted(self.graph.successors(name))
+        return sorted(self._edges[name])
 
     def dependents(self, name: str) -> list[str]:
-        return sorted(self.graph.predecessors(name))
+        return sorted(self._dependents[name])
 
     def with_dependencies(self, names: Iterable[str]) -> set[str]:
         out: set[str] = set()
-        for name in names:
-            out.add(name)
-            out.update(nx.descendants(self.graph, name))
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name not in out:
+                out.add(name)
+                todo.extend(self._edges.get(name, ()))
         return out
 
     def start_order(self) -> list[str]:
         """Services in an order where each comes after everything it depends on."""
-        return list(reversed(list(nx.lexicographical_topological_sort(self.graph))))
+        waiting = {name: len(deps) for name, deps in self._dependents.items() if deps}
+        ready = [name for name, deps in self._dependents.items() if not deps]
+        heapq.heapify(ready)
+        order: list[str] = []
+        while ready:
+            name = heapq.heappop(ready)
+            order.append(name)
+            for dep in self._edges[name]:
+                waiting[dep] -= 1
+                if not waiting[dep]:
+                    del waiting[dep]
+                    heapq.heappush(ready, dep)
+        if waiting:
+            raise ValueError("dependency cycle")
+        order.reverse()
+        return order

@@ -435,7 +435,7 @@ def plan_down(project: Project | None, observed: ObservedState, options: DownOpt
     wanted: set[str] | None = None
     if options.services:
         wanted = set(options.services)
-        todo = [n for n in options.services if graph is not None and n in graph.graph]
+        todo = [n for n in options.services if graph is not None and n in graph]
         while graph is not None and todo:
             for dependant in graph.dependents(todo.pop()):
                 if dependant not in wanted:
@@ -453,7 +453,7 @@ def plan_down(project: Project | None, observed: ObservedState, options: DownOpt
     remove_ids: list[str] = []
     for c in sorted(containers, key=lambda c: c.name):
         deps: set[str] = set()
-        if graph is not None and c.service in graph.graph:
+        if graph is not None and c.service in graph:
             for dependant in graph.dependents(c.service):
                 deps.update(stop_ids.get(dependant, []))
         resource = f"Container {c.name}"
