@@ -149,6 +149,15 @@ def _plain_scalar(value: str) -> Any:
     return value
 
 
+def reads_back_as_string(text: str) -> bool:
+    """Whether ``text``, written as a plain scalar, reads back as that same string.
+
+    go-yaml's rule (numbers, booleans, null and timestamps do not), which decides when a
+    string must be quoted on output.
+    """
+    return isinstance(_plain_scalar(text), str) and not _TIMESTAMP.match(text)
+
+
 def _is_plain(node: ScalarNode) -> bool:
     return not node.style  # libyaml says "" where the pure-Python parser says None
 
