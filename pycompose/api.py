@@ -142,10 +142,15 @@ def up(
     limit: int | None = None,
     build: bool = False,
     no_build: bool = False,
+    pull: str | None = None,
+    quiet_pull: bool = False,
+    on_build_line: Any = None,
 ) -> Any:
     """Bring ``project`` (a :class:`~pycompose.model.Project`) to its desired state.
 
-    Returns the executed :class:`~pycompose.plan.Plan`. With ``dry_run`` nothing is changed.
+    Images are pulled and built first (:func:`ensure_images`; ``pull`` is ``--pull``'s value
+    for every service, None for each service's ``pull_policy``). Returns the executed
+    :class:`~pycompose.plan.Plan`. With ``dry_run`` nothing is changed.
     """
     import anyio
 
@@ -157,7 +162,9 @@ def up(
     engine = engine or Engine.from_env()
     names = selected_services(project, options.services, with_deps=not options.no_deps)
     if not dry_run:
-        build_images(project, names, engine=engine, sink=sink, force=build, never=no_build)
+        project = ensure_images(project, names, engine=engine, sink=sink, build=build,
+                                no_build=no_build, pull=pull, quiet_pull=quiet_pull,
+                                on_line=on_build_line)
     images = tuple(s.image for s in project.services.values())
     observed = observe(engine, project.name, images)
     plan = plan_up(project, observed, options, expected_hashes(project, observed))
@@ -188,42 +195,350 @@ def build_images(
     force: bool = False,
     never: bool = False,
     quiet: bool = False,
+    options: Any = None,
+    on_line: Any = None,
 ) -> dict[str, str]:
     """Build the images of ``services`` that have ``build:``: all of them with ``force``, else
-    those whose image is missing. Builds run in parallel; returns image ids by service."""
+    those whose image is missing. Returns image ids by service.
+
+    ``options`` is a :class:`~pycompose.images.BuildOptions` (``--no-cache``, ``--pull``,
+    ``--build-arg``); BuildKit's progress lines go to ``on_line``."""
+    from pycompose.engine.images import local_image
+
+    if never:
+        return {}
+    wanted = [n for n in services if project.services[n].has_build
+              and (force or local_image(engine, project.services[n].image) is None)]
+    return run_builds(project, wanted, engine=engine, sink=sink, options=options,
+                      on_line=None if quiet else on_line)
+
+
+def run_builds(project: Any, names: Any, *, engine: Any, sink: Any, options: Any = None,
+               on_line: Any = None) -> dict[str, str]:
+    """Build the images of ``names`` in parallel (each service once, even if it shares its
+    image with another); the first failure is raised once every build has ended."""
     import anyio
     import anyio.to_thread
 
-    from pycompose.engine.build import build, request_for
+    from pycompose.engine.auth import DockerConfig, registry_config_header
+    from pycompose.engine.build import Numbering, build, request_for, use_buildkit
     from pycompose.execute import Event, first_error
+    from pycompose.images import BuildOptions
 
-    wanted = []
-    for name in services:
+    options = options or BuildOptions()
+    requests = []
+    for name in names:
         service = project.services[name]
-        if not service.has_build or never:
-            continue
-        if force or engine.image_id(service.image) is None:
-            wanted.append(service)
+        request = request_for(project.name, name, service.spec, service.image,
+                              args=options.args, no_cache=options.no_cache, pull=options.pull)
+        for text in request.warnings:
+            sink(_warning(text))
+        requests.append(request)
+    if not requests:
+        return {}
+    registry_config = registry_config_header(DockerConfig.load())
+    buildkit = use_buildkit(engine)
+    numbering = Numbering()
     built: dict[str, str] = {}
+    quiet = options.quiet
 
-    async def one(service: Any) -> None:
-        resource = f"Service {service.name}"
-        sink(Event(resource, "Building"))
-        request = request_for(project.name, service.name, service.spec, service.image)
-        built[service.name] = await anyio.to_thread.run_sync(
-            lambda: build(engine, request, quiet=quiet)
-        )
-        sink(Event(resource, "Built", done=True))
+    async def one(request: Any) -> None:
+        if not quiet:
+            sink(Event(request.service, "Building"))
+        try:
+            built[request.service] = await anyio.to_thread.run_sync(
+                lambda: build(engine, request, on_line=None if quiet else on_line,
+                              numbering=numbering, registry_config=registry_config,
+                              buildkit=buildkit)
+            )
+        except Exception:
+            sink(Event(request.service, "Error", done=True, error=True))
+            raise
+        if not quiet:
+            sink(Event(request.service, "Built", done=True))
 
     async def main() -> None:
         with first_error():
             async with anyio.create_task_group() as group:
-                for service in wanted:
-                    group.start_soon(one, service)
+                for request in requests:
+                    group.start_soon(one, request)
 
-    if wanted:
-        anyio.run(main)
+    anyio.run(main)
     return built
+
+
+class _LayerEvents:
+    """Turns a pull's or push's layer messages into progress events, at most one per layer
+    per status and tenth of the way, so plain output stays readable."""
+
+    def __init__(self, sink: Any, prefix: str = "") -> None:
+        self.sink = sink
+        self.prefix = prefix
+        self.last: dict[str, tuple[str, int]] = {}
+
+    def __call__(self, step: Any) -> None:
+        from pycompose.execute import Event
+        from pycompose.images import human_size
+
+        tenth = step.current * 10 // step.total if step.total else 0
+        key = (step.status, tenth)
+        if self.last.get(step.layer) == key:
+            return
+        self.last[step.layer] = key
+        status = step.status
+        if step.total:
+            status += f" {human_size(step.current)}/{human_size(step.total)}"
+        self.sink(Event(f"{self.prefix}{step.layer}", status, done=step.done))
+
+
+def _credentials(image: str, config: Any) -> Any:
+    from pycompose.images import parse_ref
+
+    return config.credentials(parse_ref(image).auth_key)
+
+
+def pull_images(
+    project: Any,
+    services: Any,
+    *,
+    engine: Any,
+    sink: Any,
+    policy: str | None = None,
+    ignore_failures: bool = False,
+    ignore_buildable: bool = False,
+    quiet: bool = False,
+) -> None:
+    """``pull``: pull the images of ``services`` in parallel, as Compose decides (a service's
+    ``pull_policy``, or ``policy`` for all). A failed image fails the command unless the
+    service can build it or ``ignore_failures`` is set."""
+    import anyio
+    import anyio.to_thread
+
+    from pycompose.engine.auth import DockerConfig
+    from pycompose.engine.images import local_image, pull
+    from pycompose.errors import PycomposeError
+    from pycompose.execute import Event, first_error
+    from pycompose.images import plan_pull_command
+
+    local = {project.services[n].image: local_image(engine, project.services[n].image)
+             for n in services}
+    decisions = plan_pull_command(project, services, local, policy=policy,
+                                  ignore_buildable=ignore_buildable)
+    config = DockerConfig.load()
+    errors: list[PycomposeError] = []
+    must_build: list[str] = []
+
+    async def one(name: str, image: str) -> None:
+        service = project.services[name]
+        sink(Event(name, "Pulling"))
+        platform = service.spec.get("platform") or project.environment.get(
+            "DOCKER_DEFAULT_PLATFORM")
+        layers = None if quiet else _LayerEvents(sink)
+        try:
+            await anyio.to_thread.run_sync(lambda: pull(
+                engine, image, _credentials(image, config), platform=platform, on_layer=layers))
+        except PycomposeError as exc:
+            reason = getattr(exc, "reason", str(exc))
+            sink(Event(name, f"{'Warning' if service.has_build else 'Error'} {reason}",
+                       done=True, error=not service.has_build, text=str(exc)))
+            errors.append(exc)
+            if service.has_build:
+                must_build.append(name)
+            elif not ignore_failures:
+                raise
+            return
+        sink(Event(name, "Pulled", done=True))
+
+    async def main() -> None:
+        with first_error():
+            async with anyio.create_task_group() as group:
+                for decision in decisions:
+                    if decision.skip:
+                        sink(Event(decision.service, decision.skip, done=True))
+                    else:
+                        group.start_soon(one, decision.service, decision.image)
+
+    try:
+        anyio.run(main)
+    finally:
+        if must_build:
+            sink(_warning("Some service image(s) must be built from source by running:\n"
+                          f"    pycompose build {' '.join(sorted(must_build))}"))
+    if errors and not ignore_failures:
+        raise _joined(errors)
+
+
+def _joined(errors: list[Any]) -> Any:
+    from pycompose.errors import PycomposeError
+
+    if len(errors) == 1:
+        return errors[0]
+    return PycomposeError("\n".join(str(e) for e in errors))
+
+
+def push_images(
+    project: Any,
+    services: Any,
+    *,
+    engine: Any,
+    sink: Any,
+    ignore_failures: bool = False,
+    quiet: bool = False,
+) -> None:
+    """``push``: push the ``image:`` (and ``build.tags``) of every service that has both
+    ``image:`` and ``build:``, in parallel; the others are skipped."""
+    import anyio
+    import anyio.to_thread
+
+    from pycompose.engine.auth import DockerConfig
+    from pycompose.engine.images import push
+    from pycompose.errors import PycomposeError
+    from pycompose.execute import Event, first_error
+    from pycompose.images import push_targets
+
+    config = DockerConfig.load()
+    failures: list[str] = []
+
+    async def one(name: str, image: str) -> None:
+        layers = None if quiet else _LayerEvents(sink, prefix=f"Pushing {image}: ")
+        try:
+            await anyio.to_thread.run_sync(lambda: push(
+                engine, image, _credentials(image, config), on_layer=layers))
+        except PycomposeError as exc:
+            if not ignore_failures:
+                raise
+            failures.append(f"Pushing {name}: {exc}")
+
+    async def main() -> None:
+        with first_error():
+            async with anyio.create_task_group() as group:
+                for name, images in push_targets(project, services):
+                    if not images:
+                        if not quiet:
+                            sink(Event(name, "Skipped", done=True))
+                        continue
+                    for image in images:
+                        group.start_soon(one, name, image)
+
+    anyio.run(main)
+    for text in failures:
+        sink(_warning(text))
+
+
+def ensure_images(
+    project: Any,
+    names: Any,
+    *,
+    engine: Any,
+    sink: Any,
+    build: bool = False,
+    no_build: bool = False,
+    pull: str | None = None,
+    quiet_pull: bool = False,
+    on_line: Any = None,
+) -> Any:
+    """What ``up`` does before creating containers: pull what the pull policies ask for, then
+    build what is missing (or everything buildable with ``build``). Returns the project to
+    create containers from (``no_build`` drops the ``build:`` sections, as Compose does)."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    import anyio
+    import anyio.to_thread
+
+    from pycompose.engine.auth import DockerConfig
+    from pycompose.engine.images import local_image
+    from pycompose.engine.images import pull as pull_image
+    from pycompose.errors import PycomposeError
+    from pycompose.execute import Event, first_error
+    from pycompose.images import plan_builds, plan_pulls
+
+    if no_build:
+        project = replace(project, services={
+            n: replace(s, has_build=False) for n, s in project.services.items()})
+    images = {project.services[n].image for n in names}
+    local = {image: local_image(engine, image) for image in images}
+    pulls = plan_pulls(project, names, local, datetime.now(UTC), override=pull)
+    buildable = {project.services[n].image for n in project.services
+                 if project.services[n].has_build}
+    config = DockerConfig.load() if pulls else None
+
+    async def one(name: str) -> None:
+        service = project.services[name]
+        sink(Event(name, "Pulling"))
+        platform = service.spec.get("platform") or project.environment.get(
+            "DOCKER_DEFAULT_PLATFORM")
+        layers = None if quiet_pull else _LayerEvents(sink)
+        try:
+            await anyio.to_thread.run_sync(lambda: pull_image(
+                engine, service.image, _credentials(service.image, config),
+                platform=platform, on_layer=layers))
+        except PycomposeError as exc:
+            reason = getattr(exc, "reason", str(exc))
+            if service.image in buildable:
+                sink(Event(name, f"Warning {reason}", done=True, text=str(exc)))
+                return
+            sink(Event(name, f"Error {reason}", done=True, error=True, text=str(exc)))
+            raise
+        sink(Event(name, "Pulled", done=True))
+        local[service.image] = local_image(engine, service.image)
+
+    async def main() -> None:
+        with first_error():
+            async with anyio.create_task_group() as group:
+                for name in pulls:
+                    group.start_soon(one, name)
+
+    if pulls:
+        anyio.run(main)
+    builds = plan_builds(project, names, local, force=build, override=pull)
+    run_builds(project, builds, engine=engine, sink=sink, on_line=on_line)
+    return project
+
+
+def remove_project_images(
+    project: Any, project_name: str, mode: str, *, engine: Any, sink: Any,
+    remove_orphans: bool = False, dry_run: bool = False,
+) -> None:
+    """``down --rmi local|all``: remove the images Compose would, in parallel."""
+    import anyio
+    import anyio.to_thread
+
+    from pycompose.engine.images import local_image, project_images, remove
+    from pycompose.execute import Event, first_error
+    from pycompose.images import images_to_remove, rmi_candidates
+
+    services = project.services if project is not None else {}
+    candidates = rmi_candidates(mode, services, project_name)
+    existing = [name for name in candidates if local_image(engine, name) is not None]
+    targets = images_to_remove(mode, services, project_name, project_images(engine, project_name),
+                               existing, remove_orphans=remove_orphans or project is None)
+
+    async def one(image: str) -> None:
+        resource = f"Image {image}"
+        sink(Event(resource, "Removing"))
+        if dry_run:
+            sink(Event(resource, "Removed", done=True))
+            return
+        status = await anyio.to_thread.run_sync(lambda: remove(engine, image))
+        sink(Event(resource, status, done=True))
+
+    async def main() -> None:
+        with first_error():
+            async with anyio.create_task_group() as group:
+                for image in targets:
+                    group.start_soon(one, image)
+
+    if targets:
+        anyio.run(main)
+
+
+def project_images(project_name: str, services: Any = (), *, engine: Any) -> list[Any]:
+    """``images``: the image of each of the project's containers (all of them, or those of
+    ``services``), as :class:`~pycompose.images.ContainerImage` sorted by container name."""
+    from pycompose.engine.images import container_images
+
+    return container_images(engine, project_name, tuple(services))
 
 
 def down(
@@ -235,8 +550,10 @@ def down(
     engine: Any = None,
     dry_run: bool = False,
     limit: int | None = None,
+    rmi: str | None = None,
 ) -> Any:
-    """Stop and remove the project's containers and networks (and volumes with ``-v``)."""
+    """Stop and remove the project's containers and networks (and volumes with ``-v``, and
+    images with ``rmi``: ``local`` or ``all``)."""
     import anyio
 
     from pycompose.engine.client import Engine
@@ -254,12 +571,18 @@ def down(
         for op in plan.ordered():
             if op.kind in _DRY_RUN_STATUS:
                 sink(_dry_run_event(op))
+        if rmi:
+            remove_project_images(project, project_name, rmi, engine=engine, sink=sink,
+                                  remove_orphans=options.remove_orphans, dry_run=True)
         return plan
     empty = project or Project(name=project_name, working_dir="", config_files=(), services={},
                                networks={}, volumes={})
     executor = Executor(engine, empty, ObservedState(project_name), sink, limit=limit)
     del observed
     anyio.run(executor.run, plan)
+    if rmi:
+        remove_project_images(project, project_name, rmi, engine=engine, sink=sink,
+                              remove_orphans=options.remove_orphans)
     return plan
 
 

@@ -70,14 +70,17 @@ def register(app: typer.Typer) -> None:
         """Create and start containers."""
         from pycompose.api import typed_project
         from pycompose.api import up as api_up
+        from pycompose.cli.images import line_writer
         from pycompose.errors import PycomposeError
         from pycompose.plan import UpOptions
 
         if force_recreate and no_recreate:
             raise PycomposeError("--force-recreate and --no-recreate are incompatible")
-        del pull, quiet_pull, yes
+        del yes
         if build and no_build:
             raise PycomposeError("--build and --no-build are incompatible")
+        if pull not in ("policy", "always", "missing", "never", "build"):
+            raise PycomposeError(f'invalid --pull option "{pull}"')
         loaded = load(ctx, services)
         project = typed_project(loaded)
         options = UpOptions(
@@ -94,7 +97,8 @@ def register(app: typer.Typer) -> None:
         with renderer(ctx) as sink:
             api_up(project, options, sink=sink, dry_run=ctx.obj.dry_run,
                    wait_timeout=wait_timeout, limit=parallel_limit(ctx), build=build,
-                   no_build=no_build)
+                   no_build=no_build, pull=None if pull == "policy" else pull,
+                   quiet_pull=quiet_pull, on_build_line=line_writer())
 
     @app.command("down")
     def down(
@@ -115,10 +119,11 @@ def register(app: typer.Typer) -> None:
         """Stop and remove containers, networks."""
         from pycompose.api import down as api_down
         from pycompose.api import typed_project
-        from pycompose.errors import ProjectError
+        from pycompose.errors import ProjectError, PycomposeError
         from pycompose.plan import DownOptions
 
-        del rmi
+        if rmi is not None and rmi not in ("local", "all"):
+            raise PycomposeError(f'invalid value for --rmi: "{rmi}": expected "local" or "all"')
         try:
             loaded = load(ctx)
             project = typed_project(loaded)
@@ -131,4 +136,4 @@ def register(app: typer.Typer) -> None:
                               services=tuple(services or ()))
         with renderer(ctx) as sink:
             api_down(project, name, options, sink=sink, dry_run=ctx.obj.dry_run,
-                     limit=parallel_limit(ctx))
+                     limit=parallel_limit(ctx), rmi=rmi)

@@ -109,9 +109,10 @@ def main(
 
 
 def _register() -> None:
-    from pycompose.cli import config, lifecycle, version
+    from pycompose.cli import config, images, lifecycle, version
 
     config.register(app)
+    images.register(app)
     lifecycle.register(app)
     version.register(app)
 
