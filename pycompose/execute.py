@@ -20,6 +20,7 @@ from pycompose.engine import labels as L
 from pycompose.engine.client import Engine, NotFound
 from pycompose.engine.convert import (
     container_request,
+    injected_files,
     network_payload,
     service_config_hash,
     volume_hash_input,
@@ -27,7 +28,7 @@ from pycompose.engine.convert import (
 )
 from pycompose.engine.observe import ObservedState
 from pycompose.errors import EngineError, PycomposeError
-from pycompose.model import Project
+from pycompose.model import Project, Service
 from pycompose.plan import (
     CHECK_NETWORK,
     CHECK_VOLUME,
@@ -263,12 +264,17 @@ class Executor:
             self._image_ids[ref] = found
         return self._image_ids[ref]
 
-    async def _inherited_volumes(self, container_id: str) -> dict[str, str]:
+    async def _inherited_volumes(self, container_id: str, service: Service) -> dict[str, str]:
+        """Anonymous volumes of the container being replaced that the new one takes over (as
+        Compose: those at an anonymous-volume target of the service or an image ``VOLUME``)."""
         info = await self.call(self.engine.inspect_container, container_id)
-        named = {v.name for v in self.project.volumes.values()}
+        image = await self.call(self.engine.inspect_image, service.image)
+        targets = set((image.get("Config") or {}).get("Volumes") or {})
+        targets.update(m.get("target") for m in service.spec.get("volumes") or ()
+                       if m.get("type") == "volume" and not m.get("source"))
         inherited: dict[str, str] = {}
         for mount in info.get("Mounts") or []:
-            if mount.get("Type") == "volume" and mount.get("Name") not in named:
+            if mount.get("Type") == "volume" and mount.get("Destination") in targets:
                 inherited[str(mount.get("Destination"))] = str(mount.get("Name"))
         return inherited
 
@@ -278,7 +284,7 @@ class Executor:
         image_id = await self.image_id(service.image)
         inherited: dict[str, str] = {}
         if op.args.get("replaces"):
-            inherited = await self._inherited_volumes(op.args["replaces"])
+            inherited = await self._inherited_volumes(op.args["replaces"], service)
             self.emit(op.resource, "Recreate")
         else:
             self.emit(op.resource, "Creating")
@@ -286,6 +292,7 @@ class Executor:
             self.project, service, number, image_id=image_id,
             refs=self.state.first_ids(), names=self.state.names_by_service(),
             inherited=inherited, name=op.args.get("tmp_name"),
+            api_version=getattr(self.engine.api, "api_version", None),
         )
         cid = await self.call(self.engine.create_container, request.name, request.payload,
                               request.platform)
@@ -309,6 +316,10 @@ class Executor:
     async def _op_start(self, op: Op) -> None:
         key = (op.args["service"], int(op.args["number"]))
         cid = op.args.get("id") or self.state.ids[key]
+        now = time.time()
+        for item in injected_files(self.project, self.project.services[key[0]]):
+            await self.call(self.engine.copy_to_container, cid, "/", item.archive(now),
+                            copy_uid_gid=item.copy_uid_gid)
         self.emit(op.resource, "Starting")
         await self.call(self.engine.start, cid)
         self.emit(op.resource, "Started", done=True)

@@ -268,7 +268,9 @@ class _UpPlanner:
         kept, surplus = ranked[:replicas], ranked[replicas:]
         base_deps = self.resource_deps(service)
         refs = _references(service)
-        ref_exists = set().union(*(self.exists_ops.get(r, set()) for r in refs))
+        # Links name the linked containers at creation, so those must exist by then.
+        ref_exists = set().union(*(self.exists_ops.get(r, set())
+                                   for r in refs | _linked(service)))
         start_after = {self.ready_op[d.service] for d in service.depends_on
                        if d.service in self.ready_op}
         start_after |= {self.ready_op[r] for r in refs if r in self.ready_op}
@@ -404,6 +406,10 @@ def _references(service: Service) -> set[str]:
         if target != "container":
             refs.add(target)
     return refs
+
+
+def _linked(service: Service) -> set[str]:
+    return {str(link).split(":", 1)[0] for link in service.spec.get("links") or ()}
 
 
 def _container_name(project: Project, service: Service, number: int) -> str:

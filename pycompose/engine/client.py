@@ -171,6 +171,16 @@ class Engine:
         self.api.remove_container(ref, force=force, v=volumes)
 
     @_translate
+    def copy_to_container(self, ref: str, path: str, archive: bytes, *,
+                          copy_uid_gid: bool = False) -> None:
+        """Extract the tar ``archive`` into the container at ``path`` (``PUT .../archive``)."""
+        url = self.raw._url("/containers/{0}/archive", ref)
+        params = {"path": path, "noOverwriteDirNonDir": "true"}
+        if copy_uid_gid:
+            params["copyUIDGID"] = "true"
+        self.raw._raise_for_status(self.raw._put(url, params=params, data=archive))
+
+    @_translate
     def rename(self, ref: str, name: str) -> None:
         self.api.rename(ref, name)
 

@@ -7,11 +7,13 @@ that ``service:x`` modes point at, anonymous volumes to inherit) are passed in.
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pycompose.engine import labels as L
+from pycompose.errors import EngineError
 from pycompose.loader.units import parse_duration
 from pycompose.model import Network, Project, Service, Volume, thaw
 from pycompose.serialize import config_hash
@@ -49,9 +51,7 @@ def service_config_hash(service: Service, refs: Mapping[str, str] | None = None)
         if isinstance(mode, str) and mode.startswith("service:") and mode[8:] in refs:
             spec[key] = f"container:{refs[mode[8:]]}"
     if spec.get("volumes_from"):
-        spec["volumes_from"] = [
-            _volumes_from_ref(v, refs) for v in spec["volumes_from"]
-        ]
+        spec["volumes_from"] = [_volumes_from_ref(str(v), refs) for v in spec["volumes_from"]]
     return config_hash(order_as("ServiceConfig", _without_extensions("ServiceConfig", spec)))
 
 
@@ -83,10 +83,12 @@ def _shaped_without_extensions(shape: str, node: Any) -> Any:
 
 
 def _volumes_from_ref(entry: str, refs: Mapping[str, str]) -> str:
-    name, sep, mode = entry.partition(":")
-    if name == "container" or name not in refs:
-        return entry
-    return f"container:{refs[name]}" + (f":{mode}" if sep else "")
+    # Compose resolves each entry to a bare container id or name and drops the access mode
+    # (`store:ro` mounts read-write): kept as is so that hashes and containers match.
+    name, _, rest = entry.partition(":")
+    if name == "container":
+        return rest.partition(":")[0]
+    return refs.get(name, entry)
 
 
 def network_payload(project: Project, network: Network) -> dict[str, Any]:
@@ -174,15 +176,21 @@ def _seconds(value: Any) -> int:
 
 
 def _exposed(service: Service) -> dict[str, Any]:
-    exposed: dict[str, Any] = {}
+    # Compose hands `expose` entries to the engine as written ("9001-9002/udp" stays one key).
+    exposed: dict[str, Any] = {str(entry): {} for entry in service.spec.get("expose") or ()}
     for port in service.spec.get("ports") or ():
         exposed[f"{port.get('target')}/{port.get('protocol') or 'tcp'}"] = {}
-    for entry in service.spec.get("expose") or ():
-        port, _, proto = str(entry).partition("/")
-        start, _, end = port.partition("-")
-        for number in range(int(start), int(end or start) + 1):
-            exposed[f"{number}/{proto or 'tcp'}"] = {}
     return exposed
+
+
+def _capabilities(names: Any) -> list[str] | None:
+    """Capabilities as the Docker client library sends them: upper case, ``CAP_`` prefixed
+    (``ALL`` stays as is)."""
+    out = []
+    for name in names or ():
+        upper = str(name).upper()
+        out.append(upper if upper == "ALL" or upper.startswith("CAP_") else f"CAP_{upper}")
+    return out or None
 
 
 def _port_bindings(service: Service) -> dict[str, list[dict[str, str]]]:
@@ -195,35 +203,54 @@ def _port_bindings(service: Service) -> dict[str, list[dict[str, str]]]:
     return bindings
 
 
+def _restart_name(condition: str) -> str:
+    return {"none": "no", "any": "always"}.get(condition, condition)
+
+
 def _restart_policy(service: Service) -> dict[str, Any]:
+    # deploy.restart_policy wins over restart, as in Compose.
+    policy = (service.spec.get("deploy") or {}).get("restart_policy")
+    if policy is not None:
+        return {"Name": _restart_name(str(policy.get("condition") or "")),
+                "MaximumRetryCount": int(policy.get("max_attempts") or 0)}
     restart = service.spec.get("restart")
     if restart:
         name, _, count = str(restart).partition(":")
-        return {"Name": "" if name == "no" else name,
-                "MaximumRetryCount": int(count) if count else 0}
-    policy = (service.spec.get("deploy") or {}).get("restart_policy")
-    if policy:
-        condition = policy.get("condition") or "any"
-        name = {"any": "always", "on-failure": "on-failure", "none": ""}.get(condition, condition)
-        return {"Name": name, "MaximumRetryCount": int(policy.get("max_attempts") or 0)}
+        return {"Name": _restart_name(name),
+                "MaximumRetryCount": int(count) if count.isdigit() else 0}
     return {"Name": "", "MaximumRetryCount": 0}
 
 
-def _healthcheck(spec: Mapping[str, Any]) -> dict[str, Any] | None:
+def api_at_least(api_version: str | None, wanted: str) -> bool:
+    """Whether the engine speaks ``wanted`` or later (``None``: assume the newest)."""
+    if api_version is None:
+        return True
+    have = tuple(int(p) for p in api_version.split(".") if p.isdigit())
+    return have >= tuple(int(p) for p in wanted.split("."))
+
+
+def _healthcheck(spec: Mapping[str, Any], api_version: str | None) -> dict[str, Any] | None:
     check = spec.get("healthcheck")
-    if not check:
+    if check is None:
         return None
-    if check.get("disable"):
-        return {"Test": ["NONE"]}
     out: dict[str, Any] = {}
-    if check.get("test") is not None:
-        out["Test"] = list(check["test"])
+    test = ["NONE"] if check.get("disable") else check.get("test")
+    if test is not None:
+        out["Test"] = list(test)
     for key, api in (("interval", "Interval"), ("timeout", "Timeout"),
-                     ("start_period", "StartPeriod"), ("start_interval", "StartInterval")):
-        if check.get(key):
+                     ("start_period", "StartPeriod")):
+        if check.get(key) is not None:
             out[api] = parse_duration(check[key])
     if check.get("retries") is not None:
         out["Retries"] = int(check["retries"])
+    if check.get("start_interval") is not None:
+        if not api_at_least(api_version, "1.44"):
+            raise EngineError("can't set healthcheck.start_interval as feature require Docker "
+                              "Engine v25 or later")
+        if check.get("start_period") is None:
+            raise EngineError("healthcheck.start_interval requires healthcheck.start_period to "
+                              "be set")
+        out["StartInterval"] = parse_duration(check["start_interval"])
     return out
 
 
@@ -247,13 +274,24 @@ def _bind_string(source: str, mount: Mapping[str, Any]) -> str:
 
 
 def _volume_needs_mount_api(mount: Mapping[str, Any]) -> bool:
+    # A named volume goes through the old `Binds` strings unless it has options only the
+    # Mount API carries.
     volume = mount.get("volume") or {}
-    return bool(volume.get("subpath") or volume.get("labels"))
+    return bool(volume.get("nocopy") or volume.get("subpath") or volume.get("labels"))
 
 
 def _bind_needs_mount_api(mount: Mapping[str, Any]) -> bool:
-    bind = mount.get("bind") or {}
-    return not bind.get("create_host_path", True) or bool(bind.get("recursive"))
+    # `Binds` strings create a missing host path, which the Mount API cannot do; Compose uses
+    # them unless an option needs the Mount API (long syntax defaults create_host_path off).
+    bind = mount.get("bind")
+    if not isinstance(bind, Mapping):
+        return False
+    return (not bind.get("create_host_path") or bool(bind.get("propagation"))
+            or bool(bind.get("recursive")))
+
+
+_RECURSIVE = {"disabled": "NonRecursive", "writable": "ReadOnlyNonRecursive",
+              "readonly": "ReadOnlyForceRecursive"}
 
 
 def _mount(mount: Mapping[str, Any], source: str | None) -> dict[str, Any]:
@@ -266,22 +304,28 @@ def _mount(mount: Mapping[str, Any], source: str | None) -> dict[str, Any]:
         out["ReadOnly"] = True
     if mount.get("consistency"):
         out["Consistency"] = mount["consistency"]
-    if kind == "volume":
-        volume = mount.get("volume") or {}
+    if kind == "volume" and mount.get("volume") is not None:
+        volume = mount["volume"]
         opts: dict[str, Any] = {}
         if volume.get("nocopy"):
             opts["NoCopy"] = True
+        if volume.get("labels"):
+            opts["Labels"] = dict(volume["labels"])
         if volume.get("subpath"):
             opts["Subpath"] = volume["subpath"]
         out["VolumeOptions"] = opts
-    elif kind == "bind":
-        bind = mount.get("bind") or {}
+    elif kind == "bind" and mount.get("bind") is not None:
+        bind = mount["bind"]
         opts = {}
         if bind.get("propagation"):
             opts["Propagation"] = bind["propagation"]
+        if bind.get("create_host_path"):
+            opts["CreateMountpoint"] = True
+        if bind.get("recursive") in _RECURSIVE:
+            opts[_RECURSIVE[bind["recursive"]]] = True
         out["BindOptions"] = opts
-    elif kind == "tmpfs":
-        tmpfs = mount.get("tmpfs") or {}
+    elif kind == "tmpfs" and mount.get("tmpfs") is not None:
+        tmpfs = mount["tmpfs"]
         opts = {}
         if tmpfs.get("size"):
             opts["SizeBytes"] = int(tmpfs["size"])
@@ -293,38 +337,250 @@ def _mount(mount: Mapping[str, Any], source: str | None) -> dict[str, Any]:
 
 def _volumes(project: Project, service: Service, inherited: Mapping[str, str]
              ) -> tuple[list[str] | None, list[dict[str, Any]] | None]:
+    """``Binds`` and ``Mounts`` as Compose splits them.
+
+    ``inherited`` (target -> volume name) holds the anonymous volumes of the container being
+    replaced, those of the service and those the image declares: they are mounted again, as
+    Compose does, so their data survives.
+    """
     binds: list[str] = []
-    mounts: list[dict[str, Any]] = []
+    mounts: dict[str, dict[str, Any]] = {}
+    declared = {m.get("target") for m in service.spec.get("volumes") or ()
+                if not (m.get("type") == "volume" and not m.get("source"))}
+    for target, name in inherited.items():
+        if target not in declared:
+            mounts[target] = {"Type": "volume", "Source": name, "Target": target}
     for mount in service.spec.get("volumes") or ():
         kind = mount.get("type")
         source = mount.get("source")
+        target = mount["target"]
+        if kind == "volume" and not source:
+            if target not in inherited:
+                mounts[target] = _mount(mount, None)
+            continue
         if kind == "bind" and source and not _bind_needs_mount_api(mount):
             binds.append(_bind_string(source, mount))
-        elif kind == "volume" and source and source in project.volumes:
+        elif kind == "volume" and source in project.volumes:
             vol_name = project.volumes[source].name
             if _volume_needs_mount_api(mount):
-                mounts.append(_mount(mount, vol_name))
+                mounts[target] = _mount(mount, vol_name)
             else:
                 binds.append(_bind_string(vol_name, mount))
-        elif kind == "volume" and not source:
-            mounts.append(_mount(mount, inherited.get(mount["target"])))
         else:
-            mounts.append(_mount(mount, source))
+            mounts[target] = _mount(mount, source)
     for ref in service.spec.get("secrets") or ():
         secret = project.secrets.get(ref.get("source"), {})
-        if secret.get("file"):
-            target = ref.get("target") or f"/run/secrets/{ref.get('source')}"
-            if not str(target).startswith("/"):
-                target = f"/run/secrets/{target}"
-            mounts.append({"Type": "bind", "Source": secret["file"], "Target": target,
-                           "ReadOnly": True})
+        if not secret.get("file"):
+            continue  # copied into the container once it is created
+        target = str(ref.get("target") or ref.get("source"))
+        if not target.startswith("/"):
+            target = f"/run/secrets/{target}"
+        mounts.setdefault(target, {"Type": "bind", "Source": secret["file"], "Target": target,
+                                   "ReadOnly": True, "BindOptions": {}})
     for ref in service.spec.get("configs") or ():
         config = project.configs.get(ref.get("source"), {})
-        if config.get("file"):
-            target = ref.get("target") or f"/{ref.get('source')}"
-            mounts.append({"Type": "bind", "Source": config["file"], "Target": target,
-                           "ReadOnly": True})
-    return binds or None, mounts or None
+        if not config.get("file"):
+            continue
+        target = str(ref.get("target") or ref.get("source"))
+        if not target.startswith("/"):
+            target = f"/{target}"
+        mounts.setdefault(target, {"Type": "bind", "Source": config["file"], "Target": target,
+                                   "ReadOnly": True})
+    return binds or None, list(mounts.values()) or None
+
+
+def _float32(value: Any) -> float:
+    return float(struct.unpack("f", struct.pack("f", float(value)))[0])
+
+
+def _nano_cpus(cpus: Any) -> int:
+    # compose-go keeps CPU counts as float32 and Compose multiplies in float32, so 0.3 CPU is
+    # 300000000, not the 299999999 float64 arithmetic gives.
+    return int(_float32(_float32(cpus) * _float32(1e9)))
+
+
+def _int(value: Any) -> int:
+    return int(value or 0)
+
+
+def _resources(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``Resources`` part of ``HostConfig``; ``deploy.resources`` wins where it is set."""
+    resources = (spec.get("deploy") or {}).get("resources") or {}
+    limits = resources.get("limits") or {}
+    reservations = resources.get("reservations") or {}
+    swappiness = _int(spec.get("mem_swappiness"))
+    out: dict[str, Any] = {
+        "CgroupParent": spec.get("cgroup_parent") or "",
+        "Memory": _int(limits.get("memory")) or _int(spec.get("mem_limit")),
+        "MemorySwap": _int(spec.get("memswap_limit")),
+        "MemorySwappiness": swappiness or None,
+        "MemoryReservation": _int(reservations.get("memory")) or _int(spec.get("mem_reservation")),
+        "OomKillDisable": bool(spec.get("oom_kill_disable")),
+        "CpuCount": _int(spec.get("cpu_count")),
+        "CpuPeriod": _int(spec.get("cpu_period")),
+        "CpuQuota": _int(spec.get("cpu_quota")),
+        "CpuRealtimePeriod": _int(spec.get("cpu_rt_period")),
+        "CpuRealtimeRuntime": _int(spec.get("cpu_rt_runtime")),
+        "CpuShares": _int(spec.get("cpu_shares")),
+        "NanoCpus": _nano_cpus(limits.get("cpus") or spec.get("cpus") or 0),
+        # Compose multiplies cpu_percent by 100 before sending it.
+        "CpuPercent": int(_float32(_float32(spec.get("cpu_percent") or 0) * 100)),
+        "CpusetCpus": spec.get("cpuset") or "",
+        "DeviceCgroupRules": list(spec.get("device_cgroup_rules") or ()) or None,
+        "PidsLimit": (_int(limits.get("pids")) if _int(limits.get("pids")) > 0 else None)
+        or _int(spec.get("pids_limit")) or None,
+    }
+    blkio = spec.get("blkio_config") or {}
+    if blkio:
+        out["BlkioWeight"] = _int(blkio.get("weight"))
+        for key, api, field in (("weight_device", "BlkioWeightDevice", "Weight"),
+                                ("device_read_bps", "BlkioDeviceReadBps", "Rate"),
+                                ("device_read_iops", "BlkioDeviceReadIOps", "Rate"),
+                                ("device_write_bps", "BlkioDeviceWriteBps", "Rate"),
+                                ("device_write_iops", "BlkioDeviceWriteIOps", "Rate")):
+            entries = blkio.get(key) or ()
+            if entries:
+                out[api] = [{"Path": e.get("path", e.get("Path")),
+                             field: _int(e.get(field.lower(), e.get(field)))} for e in entries]
+    devices: list[dict[str, Any]] = []
+    cdi: list[str] = []
+    for device in spec.get("devices") or ():
+        source, target = device.get("source"), device.get("target")
+        if source == target and _is_cdi_name(str(source)):
+            cdi.append(str(source))
+            continue
+        devices.append({"PathOnHost": source, "PathInContainer": target,
+                        "CgroupPermissions": device.get("permissions") or ""})
+    out["Devices"] = devices or None
+    requests: list[dict[str, Any]] = []
+    if cdi:
+        requests.append({"Driver": "cdi", "DeviceIDs": cdi})
+    for gpu in spec.get("gpus") or ():
+        requests.append(_device_request(gpu, [*(gpu.get("capabilities") or ()), "gpu"]))
+    for device in reservations.get("devices") or ():
+        requests.append(_device_request(device, list(device.get("capabilities") or ())))
+    if requests:
+        out["DeviceRequests"] = requests
+    ulimits = [
+        {"Name": k, "Hard": v, "Soft": v} if isinstance(v, int)
+        else {"Name": k, "Hard": _int(v.get("hard") or v.get("single")),
+              "Soft": _int(v.get("soft") or v.get("single"))}
+        for k, v in sorted((spec.get("ulimits") or {}).items())
+    ]
+    out["Ulimits"] = ulimits or None
+    return out
+
+
+def _device_request(device: Mapping[str, Any], capabilities: list[str]) -> dict[str, Any]:
+    request: dict[str, Any] = {"Driver": device.get("driver") or "",
+                               "Count": _int(device.get("count")),
+                               "DeviceIDs": list(device.get("device_ids") or ()) or None,
+                               "Capabilities": [capabilities]}
+    if device.get("options"):
+        request["Options"] = dict(device["options"])
+    return request
+
+
+def _is_cdi_name(name: str) -> bool:
+    """A fully qualified CDI device name: ``vendor.com/class=name``."""
+    kind, sep, device = name.partition("=")
+    vendor, slash, cls = kind.partition("/")
+    return bool(sep and slash and device and vendor and cls and "." in vendor)
+
+
+def _security_opts(project: Project, opts: Any) -> tuple[list[str] | None, bool]:
+    """``security_opt`` as Compose passes it: ``systempaths=unconfined`` becomes empty masked
+    and read-only path lists, a seccomp profile file is read and sent inline."""
+    parsed: list[str] = []
+    unconfined = False
+    for opt in opts or ():
+        opt = str(opt)
+        if opt == "systempaths=unconfined":
+            unconfined = True
+            continue
+        key, sep, value = opt.partition("=")
+        if not sep and key != "no-new-privileges":
+            if ":" not in opt:
+                raise EngineError(f'Invalid security-opt: "{opt}"')
+            key, _, value = opt.partition(":")
+        if key == "seccomp" and value not in ("unconfined", "builtin"):
+            import json
+            import os.path
+
+            path = os.path.join(project.working_dir, value)
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    profile = json.load(handle)
+            except (OSError, ValueError) as exc:
+                raise EngineError(f"opening seccomp profile ({value}) failed: {exc}") from None
+            parsed.append("seccomp=" + json.dumps(profile, separators=(",", ":")))
+        else:
+            parsed.append(opt)
+    return parsed or None, unconfined
+
+
+@dataclass(frozen=True)
+class InjectedFile:
+    """A secret or config that Compose copies into the container before each start (those
+    given by ``environment`` or ``content``; ``file`` ones are bind mounts)."""
+
+    target: str
+    content: bytes
+    mode: int = 0o444
+    uid: int = 0
+    gid: int = 0
+    copy_uid_gid: bool = False
+
+    def archive(self, mtime: float) -> bytes:
+        """A tar holding only this file, named by its absolute target (extracted at ``/``)."""
+        import io
+        import tarfile
+
+        info = tarfile.TarInfo(self.target)
+        info.size = len(self.content)
+        info.mode = self.mode
+        info.uid, info.gid = self.uid, self.gid
+        info.mtime = int(mtime)
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w", format=tarfile.GNU_FORMAT) as tar:
+            tar.addfile(info, io.BytesIO(self.content))
+        return buffer.getvalue()
+
+
+def _file_mode(value: Any) -> int:
+    if isinstance(value, str):
+        return int(value, 8)
+    return 0o444 if value is None else int(value)
+
+
+def injected_files(project: Project, service: Service) -> list[InjectedFile]:
+    """What Compose copies into a container of ``service`` before starting it."""
+    out: list[InjectedFile] = []
+    kinds = (("secrets", project.secrets, "/run/secrets/", ("environment",)),
+             ("configs", project.configs, "/", ("content", "environment")))
+    for key, defined, base, sources in kinds:
+        for ref in service.spec.get(key) or ():
+            target = str(ref.get("target") or ref.get("source"))
+            if not target.startswith("/"):
+                target = base + target
+            spec = defined.get(ref.get("source")) or {}
+            if "content" in sources and spec.get("content") is not None:
+                value = str(spec["content"])
+            elif spec.get("environment"):
+                variable = str(spec["environment"])
+                if variable not in project.environment:
+                    raise EngineError(f'environment variable "{variable}" required by file '
+                                      f'"{spec.get("name") or ref.get("source")}" is not set')
+                value = project.environment[variable]
+            else:
+                continue
+            uid, gid = ref.get("uid"), ref.get("gid")
+            out.append(InjectedFile(
+                target=target, content=value.encode(), mode=_file_mode(ref.get("mode")),
+                uid=int(uid) if uid else 0, gid=int(gid) if gid else 0,
+                copy_uid_gid=bool(uid or gid),
+            ))
+    return out
 
 
 @dataclass(frozen=True)
@@ -349,24 +605,53 @@ def service_networks(service: Service) -> list[str]:
     return sorted(networks, key=key)
 
 
-def _endpoint(project: Project, service: Service, key: str, name: str) -> dict[str, Any]:
-    spec = (service.spec.get("networks") or {}).get(key) or {}
-    aliases = [name, service.name, *(spec.get("aliases") or ())]
-    endpoint: dict[str, Any] = {"Aliases": list(dict.fromkeys(aliases))}
-    ipam: dict[str, Any] = {}
-    if spec.get("ipv4_address"):
-        ipam["IPv4Address"] = spec["ipv4_address"]
-    if spec.get("ipv6_address"):
-        ipam["IPv6Address"] = spec["ipv6_address"]
-    if spec.get("link_local_ips"):
-        ipam["LinkLocalIPs"] = list(spec["link_local_ips"])
-    if ipam:
+def _endpoint(service: Service, key: str, name: str, links: list[str] | None,
+              mac_address: str = "") -> dict[str, Any]:
+    """One network endpoint, as Compose fills it (``IPAddress`` and ``IPv6Gateway`` carry the
+    configured addresses too, as Compose sends them)."""
+    spec = (service.spec.get("networks") or {}).get(key)
+    # Compose does not deduplicate aliases.
+    endpoint: dict[str, Any] = {"Aliases": [name, service.name,
+                                            *((spec or {}).get("aliases") or ())]}
+    if links:
+        endpoint["Links"] = list(links)
+    if spec is not None:
+        ipam: dict[str, Any] = {}
+        if spec.get("ipv4_address"):
+            ipam["IPv4Address"] = endpoint["IPAddress"] = spec["ipv4_address"]
+        if spec.get("ipv6_address"):
+            ipam["IPv6Address"] = endpoint["IPv6Gateway"] = spec["ipv6_address"]
+        if spec.get("link_local_ips"):
+            ipam["LinkLocalIPs"] = list(spec["link_local_ips"])
         endpoint["IPAMConfig"] = ipam
-    if spec.get("driver_opts"):
-        endpoint["DriverOpts"] = dict(spec["driver_opts"])
-    if spec.get("mac_address"):
-        endpoint["MacAddress"] = spec["mac_address"]
+        if spec.get("driver_opts"):
+            endpoint["DriverOpts"] = dict(spec["driver_opts"])
+        if spec.get("gw_priority"):
+            endpoint["GwPriority"] = int(spec["gw_priority"])
+        mac_address = spec.get("mac_address") or mac_address
+    if mac_address:
+        endpoint["MacAddress"] = mac_address
     return endpoint
+
+
+def _container_mac_address(service: Service, networks: list[str],
+                           api_version: str | None) -> str:
+    """``Config.MacAddress``: Engine API 1.44 moved the MAC address to the endpoints; before
+    that the container-wide field carries the service's or the primary network's address."""
+    mac = str(service.spec.get("mac_address") or "")
+    configs = service.spec.get("networks") or {}
+    primary = (configs.get(networks[0]) or {}) if networks else {}
+    if mac and primary.get("mac_address") and primary["mac_address"] != mac:
+        raise EngineError("the service-level mac_address should have the same value as network "
+                          f"{networks[0]}")
+    if api_at_least(api_version, "1.44"):
+        return ""
+    with_mac = sorted(k for k, v in configs.items() if (v or {}).get("mac_address"))
+    if len(with_mac) > 1:
+        raise EngineError(f"a MAC address is specified for multiple networks "
+                          f"({', '.join(with_mac)}), but this feature requires Docker Engine "
+                          f"1.44 or later (currently: {api_version})")
+    return str(primary.get("mac_address") or mac)
 
 
 def _mode(value: Any, refs: Mapping[str, str]) -> str:
@@ -377,15 +662,16 @@ def _mode(value: Any, refs: Mapping[str, str]) -> str:
     return str(value or "")
 
 
-def _links(project: Project, service: Service, names: Mapping[str, list[str]]) -> list[str] | None:
+def _links(project: Project, service: Service, number: int,
+           names: Mapping[str, list[str]]) -> list[str] | None:
+    # Each container of a linked service is linked under the alias, `<service>-<number>` and
+    # `<project>-<service>-<number>`, the number being that of the container being created.
     links: list[str] = []
     for link in service.spec.get("links") or ():
         target, _, alias = str(link).partition(":")
-        alias = alias or target
         for container in names.get(target, []):
-            links.append(f"{container}:{alias}")
-            if alias == target:
-                links.append(f"{container}:{container}")
+            links += [f"{container}:{alias or target}", f"{container}:{target}-{number}",
+                      f"{container}:{project.name}-{target}-{number}"]
     for link in service.spec.get("external_links") or ():
         target, _, alias = str(link).partition(":")
         links.append(f"{target}:{alias or target}")
@@ -403,12 +689,14 @@ def container_request(
     inherited: Mapping[str, str] | None = None,
     name: str | None = None,
     oneoff: bool = False,
+    api_version: str | None = None,
 ) -> ContainerRequest:
     """The create payload for replica ``number`` of ``service``.
 
     ``refs``: first container id per service (for ``service:`` modes); ``names``: container
-    names per service (links, volumes_from); ``inherited``: anonymous volume name per target,
-    taken over from the container being replaced.
+    names per service (links); ``inherited``: anonymous volume name per target,
+    taken over from the container being replaced; ``api_version``: the engine's API version
+    (``None`` for the newest), which decides where a few settings go, as in Compose.
     """
     refs = refs or {}
     names = names or {}
@@ -432,23 +720,15 @@ def container_request(
         L.VERSION: L.COMPOSE_VERSION,
     })
     binds, mounts = _volumes(project, service, inherited or {})
+    links = _links(project, service, number, names)
     network_mode = spec.get("network_mode")
     networks = service_networks(service)
     primary_mode = _mode(network_mode, refs) if network_mode else (
         project.networks[networks[0]].name if networks and networks[0] in project.networks
         else ""
     )
-    resources = (spec.get("deploy") or {}).get("resources") or {}
-    limits = resources.get("limits") or {}
-    reservations = resources.get("reservations") or {}
-    cpus = spec.get("cpus") or limits.get("cpus")
-    memory = spec.get("mem_limit") or limits.get("memory")
-    ulimits = [
-        {"Name": k, "Soft": v, "Hard": v} if isinstance(v, int)
-        else {"Name": k, "Soft": v.get("soft", 0), "Hard": v.get("hard", 0)}
-        for k, v in sorted((spec.get("ulimits") or {}).items())
-    ]
     logging = spec.get("logging") or {}
+    security_opts, unconfined = _security_opts(project, spec.get("security_opt"))
     host: dict[str, Any] = {
         "Binds": binds,
         "LogConfig": {"Type": logging.get("driver") or "",
@@ -458,53 +738,35 @@ def container_request(
         "RestartPolicy": _restart_policy(service),
         "AutoRemove": False,
         "VolumeDriver": spec.get("volume_driver") or "",
-        "VolumesFrom": _volumes_from(spec, names) or None,
-        "CapAdd": list(spec.get("cap_add") or ()) or None,
-        "CapDrop": list(spec.get("cap_drop") or ()) or None,
+        "VolumesFrom": _volumes_from(spec, refs) or None,
+        "CapAdd": _capabilities(spec.get("cap_add")),
+        "CapDrop": _capabilities(spec.get("cap_drop")),
         "Dns": list(spec.get("dns") or ()) or None,
         "DnsOptions": list(spec.get("dns_opt") or ()) or None,
         "DnsSearch": list(spec.get("dns_search") or ()) or None,
         "ExtraHosts": [h.replace("=", ":", 1) for h in spec.get("extra_hosts") or ()],
         "GroupAdd": list(spec.get("group_add") or ()) or None,
         "IpcMode": _mode(spec.get("ipc"), refs),
-        "Cgroup": spec.get("cgroup") or "",
-        "Links": _links(project, service, names),
+        "CgroupnsMode": spec.get("cgroup") or "",
+        "Links": links,
         "OomScoreAdj": int(spec.get("oom_score_adj") or 0),
         "PidMode": _mode(spec.get("pid"), refs),
         "Privileged": bool(spec.get("privileged")),
         "PublishAllPorts": False,
         "ReadonlyRootfs": bool(spec.get("read_only")),
-        "SecurityOpt": list(spec.get("security_opt") or ()) or None,
+        "SecurityOpt": security_opts,
         "UTSMode": spec.get("uts") or "",
         "UsernsMode": spec.get("userns_mode") or "",
         "ShmSize": int(spec.get("shm_size") or 0),
         "Isolation": spec.get("isolation") or "",
-        "CpuShares": int(spec.get("cpu_shares") or 0),
-        "Memory": int(memory or 0),
-        "NanoCpus": round(float(cpus) * 1e9) if cpus else 0,
-        "CgroupParent": spec.get("cgroup_parent") or "",
-        "CpuPeriod": int(spec.get("cpu_period") or 0),
-        "CpuQuota": int(spec.get("cpu_quota") or 0),
-        "CpuRealtimePeriod": int(spec.get("cpu_rt_period") or 0),
-        "CpuRealtimeRuntime": int(spec.get("cpu_rt_runtime") or 0),
-        "CpusetCpus": spec.get("cpuset") or "",
-        "Devices": [
-            {"PathOnHost": d.get("source"), "PathInContainer": d.get("target"),
-             "CgroupPermissions": d.get("permissions") or "rwm"}
-            for d in spec.get("devices") or ()
-        ] or None,
-        "DeviceCgroupRules": list(spec.get("device_cgroup_rules") or ()) or None,
-        "MemoryReservation": int(spec.get("mem_reservation") or reservations.get("memory") or 0),
-        "MemorySwap": int(spec.get("memswap_limit") or 0),
-        "MemorySwappiness": int(spec["mem_swappiness"]) if spec.get("mem_swappiness") is not None
-        else None,
-        "OomKillDisable": bool(spec.get("oom_kill_disable")),
-        "PidsLimit": int(spec.get("pids_limit") or limits.get("pids") or 0) or None,
-        "Ulimits": ulimits or None,
-        "CpuCount": int(spec.get("cpu_count") or 0),
-        "CpuPercent": int(spec.get("cpu_percent") or 0),
+        **_resources(spec),
         "Mounts": mounts,
     }
+    if unconfined:
+        host["MaskedPaths"] = []
+        host["ReadonlyPaths"] = []
+    if spec.get("annotations"):
+        host["Annotations"] = dict(spec["annotations"])
     if spec.get("init") is not None:
         host["Init"] = bool(spec["init"])
     if spec.get("runtime"):
@@ -540,40 +802,35 @@ def container_request(
     exposed = _exposed(service)
     if exposed:
         config["ExposedPorts"] = exposed
-    check = _healthcheck(spec)
+    check = _healthcheck(spec, api_version)
     if check is not None:
         config["Healthcheck"] = check
     if spec.get("stop_signal"):
         config["StopSignal"] = spec["stop_signal"]
     if spec.get("stop_grace_period"):
         config["StopTimeout"] = _seconds(spec["stop_grace_period"])
-    if spec.get("mac_address"):
-        config["MacAddress"] = spec["mac_address"]
-    if network_mode == "none":
+    mac_address = "" if network_mode else _container_mac_address(service, networks, api_version)
+    if mac_address:
+        config["MacAddress"] = mac_address
+    if network_mode == "disabled":
         config["NetworkDisabled"] = True
     connect: list[tuple[str, dict[str, Any]]] = []
     if not network_mode and networks:
-        first = networks[0]
-        config["NetworkingConfig"] = {
-            "EndpointsConfig": {
-                project.networks[first].name: _endpoint(project, service, first, final_name)
-            }
-        }
+        newer = api_at_least(api_version, "1.44")
+        service_mac = str(spec.get("mac_address") or "") if newer else ""
+        endpoints = {project.networks[networks[0]].name: _endpoint(
+            service, networks[0], final_name, links, service_mac)}
         for key in networks[1:]:
-            connect.append((project.networks[key].name,
-                            _endpoint(project, service, key, final_name)))
+            endpoint = _endpoint(service, key, final_name, links)
+            if newer:
+                endpoints[project.networks[key].name] = endpoint
+            else:
+                # Older engines take one network at creation; the others are connected after.
+                connect.append((project.networks[key].name, endpoint))
+        config["NetworkingConfig"] = {"EndpointsConfig": endpoints}
     return ContainerRequest(name=create_name, payload=config, connect=tuple(connect),
                             platform=spec.get("platform"))
 
 
-def _volumes_from(spec: Mapping[str, Any], names: Mapping[str, list[str]]) -> list[str]:
-    out: list[str] = []
-    for entry in spec.get("volumes_from") or ():
-        target, sep, mode = str(entry).partition(":")
-        if target == "container":
-            name, _, mode = mode.partition(":")
-            out.append(name + (f":{mode}" if mode else ""))
-            continue
-        for container in names.get(target, [])[:1]:
-            out.append(container + (f":{mode}" if sep else ""))
-    return out
+def _volumes_from(spec: Mapping[str, Any], refs: Mapping[str, str]) -> list[str]:
+    return [_volumes_from_ref(str(entry), refs) for entry in spec.get("volumes_from") or ()]
