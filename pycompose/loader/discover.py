@@ -17,9 +17,10 @@ from pathlib import Path
 from pycompose.errors import ProjectError
 
 DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+# Not the same order as DEFAULT_FILES: Compose prefers compose.override.yml.
 OVERRIDE_FILES = (
-    "compose.override.yaml",
     "compose.override.yml",
+    "compose.override.yaml",
     "docker-compose.override.yml",
     "docker-compose.override.yaml",
 )
@@ -117,7 +118,9 @@ def discover(options: ProjectOptions) -> ProjectSource:
     if not env_files and environ.get("COMPOSE_ENV_FILES"):
         env_files = [f for f in environ["COMPOSE_ENV_FILES"].split(",") if f]
 
-    # Compose reads COMPOSE_* settings from the env files before it looks for compose files.
+    # Compose reads the env files before it looks for compose files, from the directory it knows
+    # by then (the current one unless -f or --project-directory say otherwise); once the project
+    # directory is known, that directory's env files add what is still missing.
     def pre_working_dir() -> str:
         if project_dir:
             return project_dir
@@ -145,13 +148,13 @@ def discover(options: ProjectOptions) -> ProjectSource:
         return merged
 
     for key, value in read_env(dotenv_paths(pre_working_dir())).items():
-        if key.startswith("COMPOSE_") and key not in environ:
-            environ[key] = value
+        environ.setdefault(key, value)
 
     files = list(options.config_files)
     if not files and environ.get("COMPOSE_FILE"):
         sep = environ.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
-        files = [f for f in environ["COMPOSE_FILE"].split(sep) if f]
+        # An empty entry stays: it names the current directory, which then fails to read.
+        files = environ["COMPOSE_FILE"].split(sep)
     if files:
         config_files = [f if f == STDIN else _abs(f, cwd) for f in files]
     else:
@@ -172,7 +175,7 @@ def discover(options: ProjectOptions) -> ProjectSource:
     if not profiles and environment.get("COMPOSE_PROFILES"):
         profiles = [p.strip() for p in environment["COMPOSE_PROFILES"].split(",") if p.strip()]
 
-    name = options.project_name
+    name = options.project_name or None  # Compose ignores an empty -p
     if name is not None:
         check_project_name(name)
     elif environment.get("COMPOSE_PROJECT_NAME"):
