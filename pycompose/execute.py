@@ -292,7 +292,7 @@ class Executor:
             self.project, service, number, image_id=image_id,
             refs=self.state.first_ids(), names=self.state.names_by_service(),
             inherited=inherited, name=op.args.get("tmp_name"),
-            api_version=getattr(self.engine.api, "api_version", None),
+            api_version=self.engine.api_version,
         )
         cid = await self.call(self.engine.create_container, request.name, request.payload,
                               request.platform)

@@ -1,22 +1,29 @@
-"""A thin wrapper over the Docker SDK's low-level client: one method per Engine API call.
+"""The engine: one method per Engine API call.
 
 Methods are blocking; the executor runs them in worker threads (``anyio.to_thread``). Errors
 from the engine become :class:`~pycompose.errors.EngineError` with the engine's own message.
+Most calls are plain requests on a :mod:`~pycompose.engine.http` transport; the few that need
+the Docker SDK (streams, archives) use ``api``/``raw``, which import and connect it on first
+use, so commands that do not need it never load it.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
+import sys
 from collections.abc import Callable, Iterator
-from typing import Any, ParamSpec, TypeVar
-
-import docker
-import docker.errors
-from docker.api.client import APIClient
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
+from urllib.parse import quote
 
 from pycompose.engine import labels as L
+from pycompose.engine.http import Reply, SdkTransport, Transport, UnixSocketTransport, local_socket
 from pycompose.errors import EngineError
+
+if TYPE_CHECKING:
+    import docker.errors
+    from docker.api.client import APIClient
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -31,17 +38,22 @@ class Conflict(EngineError):
 
 
 def _translate(fn: Callable[P, R]) -> Callable[P, R]:
+    """For methods that call the SDK: its exceptions become pycompose's."""
+
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
-        except docker.errors.NotFound as exc:
-            raise NotFound(_explain(exc)) from None
-        except docker.errors.APIError as exc:
-            if exc.response is not None and exc.response.status_code == 409:
-                raise Conflict(_explain(exc)) from None
-            raise EngineError(_explain(exc)) from None
-        except docker.errors.DockerException as exc:
+        except Exception as exc:
+            errors = sys.modules.get("docker.errors")
+            if errors is None or not isinstance(exc, errors.DockerException):
+                raise
+            if isinstance(exc, errors.NotFound):
+                raise NotFound(_explain(exc)) from None
+            if isinstance(exc, errors.APIError):
+                if exc.response is not None and exc.response.status_code == 409:
+                    raise Conflict(_explain(exc)) from None
+                raise EngineError(_explain(exc)) from None
             raise EngineError(str(exc)) from None
 
     return wrapper
@@ -55,56 +67,97 @@ def _explain(exc: docker.errors.APIError) -> str:
 
 
 class Engine:
-    """A connection to one Docker Engine (``DOCKER_HOST`` or the default socket)."""
+    """A connection to one Docker Engine (``DOCKER_HOST``, the docker context, or the default
+    socket)."""
 
-    def __init__(self, api: APIClient) -> None:
-        self.api = api
-        # The SDK's low-level helpers (_url, _post, ...) are not in its type stubs.
-        self.raw: Any = api
+    def __init__(self, api: APIClient | None = None, *, transport: Transport | None = None,
+                 timeout: float = 120.0) -> None:
+        if transport is None:
+            if api is None:
+                raise ValueError("Engine needs an SDK client or a transport")
+            transport = SdkTransport(api)
+            timeout = float(api.timeout or timeout)
+        self.http = transport
+        self.timeout = timeout
+        self._api = api
 
     @classmethod
     def from_env(cls) -> Engine:
-        try:
-            client = docker.from_env(timeout=int(os.environ.get("COMPOSE_HTTP_TIMEOUT", "120")))
-        except docker.errors.DockerException as exc:
-            raise EngineError(
-                f"Cannot connect to the Docker daemon ({exc}). Is the docker daemon running?"
-            ) from None
-        return cls(client.api)
+        timeout = float(os.environ.get("COMPOSE_HTTP_TIMEOUT", "120"))
+        path = local_socket()
+        if path is not None:
+            return cls(transport=UnixSocketTransport(path), timeout=timeout)
+        return cls(_sdk_client(None, timeout), timeout=timeout)
+
+    @property
+    def api(self) -> APIClient:
+        """The Docker SDK's low-level client (connected on first use)."""
+        if self._api is None:
+            path = getattr(self.http, "path", None)
+            self._api = _sdk_client(f"unix://{path}" if path else None, self.timeout)
+        return self._api
+
+    @property
+    def raw(self) -> Any:
+        """``api`` untyped: the SDK's helpers (_url, _post, ...) are not in its type stubs."""
+        return self.api
+
+    @property
+    def api_version(self) -> str | None:
+        """The API version the engine answers in (known after the first call)."""
+        return self.http.api_version
+
+    # -- requests --------------------------------------------------------------------------
+    def _call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+              body: Any = None, timeout: float | Literal["default"] | None = "default"
+              ) -> Reply:
+        wait = self.timeout if isinstance(timeout, str) else timeout
+        reply = self.http.request(method, path, params=params, body=body, timeout=wait)
+        if reply.status >= 400:
+            # What the Go client (and so Compose) prints for an error the daemon answered with.
+            message = f"Error response from daemon: {reply.message()}"
+            if reply.status == 404:
+                raise NotFound(message)
+            if reply.status == 409:
+                raise Conflict(message)
+            raise EngineError(message)
+        return reply
+
+    def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self._call("GET", path, params=params).json()
+
+    def _post(self, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
+        return self._call("POST", path, params=params, body=body).json()
 
     # -- lists -----------------------------------------------------------------------------
-    @_translate
     def containers(self, project: str | None, *, all: bool = True,
                    extra: list[str] | None = None) -> list[dict[str, Any]]:
         label = [f"{L.PROJECT}={project}"] if project else [L.PROJECT]
         label += extra or []
-        return list(self.api.containers(all=all, filters={"label": label}))
+        return list(self._get("/containers/json", {"all": int(all),
+                                                   "filters": _filters({"label": label})}))
 
-    @_translate
     def networks(self, project: str) -> list[dict[str, Any]]:
-        return list(self.api.networks(filters={"label": [f"{L.PROJECT}={project}"]}))
+        filters = _filters({"label": [f"{L.PROJECT}={project}"]})
+        return list(self._get("/networks", {"filters": filters}))
 
-    @_translate
     def volumes(self, project: str) -> list[dict[str, Any]]:
-        result = self.api.volumes(filters={"label": [f"{L.PROJECT}={project}"]})
+        filters = _filters({"label": [f"{L.PROJECT}={project}"]})
+        result = self._get("/volumes", {"filters": filters})
         return list((result or {}).get("Volumes") or [])
 
     # -- inspect ---------------------------------------------------------------------------
-    @_translate
     def inspect_container(self, ref: str) -> dict[str, Any]:
-        return dict(self.api.inspect_container(ref))
+        return dict(self._get(f"/containers/{_ref(ref)}/json"))
 
-    @_translate
     def inspect_image(self, ref: str) -> dict[str, Any]:
-        return dict(self.raw.inspect_image(ref))
+        return dict(self._get(f"/images/{_ref(ref)}/json"))
 
-    @_translate
     def inspect_network(self, ref: str) -> dict[str, Any]:
-        return dict(self.api.inspect_network(ref))
+        return dict(self._get(f"/networks/{_ref(ref)}"))
 
-    @_translate
     def inspect_volume(self, ref: str) -> dict[str, Any]:
-        return dict(self.api.inspect_volume(ref))
+        return dict(self._get(f"/volumes/{_ref(ref)}"))
 
     def image_id(self, ref: str) -> str | None:
         try:
@@ -113,62 +166,46 @@ class Engine:
             return None
 
     # -- create / remove -------------------------------------------------------------------
-    @_translate
     def create_network(self, payload: dict[str, Any]) -> str:
-        url = self.raw._url("/networks/create")
-        result = self.raw._result(self.raw._post_json(url, data=payload), True)
-        return str(result["Id"])
+        return str(self._post("/networks/create", payload)["Id"])
 
-    @_translate
     def remove_network(self, ref: str) -> None:
-        self.api.remove_network(ref)
+        self._call("DELETE", f"/networks/{_ref(ref)}")
 
-    @_translate
     def create_volume(self, payload: dict[str, Any]) -> dict[str, Any]:
-        url = self.raw._url("/volumes/create")
-        return dict(self.raw._result(self.raw._post_json(url, data=payload), True))
+        return dict(self._post("/volumes/create", payload))
 
-    @_translate
     def remove_volume(self, name: str, force: bool = False) -> None:
-        self.api.remove_volume(name, force=force)
+        self._call("DELETE", f"/volumes/{_ref(name)}", params={"force": int(force)})
 
-    @_translate
     def create_container(self, name: str, payload: dict[str, Any],
                          platform: str | None = None) -> str:
-        result = self.raw.create_container_from_config(payload, name=name, platform=platform)
-        return str(result["Id"])
+        params = {"name": name, "platform": platform}
+        return str(self._post("/containers/create", payload, params)["Id"])
 
-    @_translate
     def connect_network(self, network: str, container: str, endpoint: dict[str, Any]) -> None:
-        url = self.raw._url("/networks/{0}/connect", network)
         payload = {"Container": container, "EndpointConfig": endpoint}
-        self.raw._raise_for_status(self.raw._post_json(url, data=payload))
+        self._call("POST", f"/networks/{_ref(network)}/connect", body=payload)
 
-    @_translate
     def disconnect_network(self, network: str, container: str, force: bool = False) -> None:
-        self.api.disconnect_container_from_network(container, network, force=force)
+        payload = {"Container": container, "Force": force}
+        self._call("POST", f"/networks/{_ref(network)}/disconnect", body=payload)
 
-    @_translate
     def start(self, ref: str) -> None:
-        self.api.start(ref)
+        self._call("POST", f"/containers/{_ref(ref)}/start")
 
-    @_translate
     def stop(self, ref: str, timeout: int | None = None) -> None:
-        url = self.raw._url("/containers/{0}/stop", ref)
-        params = {} if timeout is None else {"t": timeout}
-        conn_timeout = self.api.timeout
-        if timeout is not None and conn_timeout is not None:
-            conn_timeout += timeout
-        res = self.raw._post(url, params=params, timeout=conn_timeout)
-        self.raw._raise_for_status(res)
+        # The engine answers once the grace period is over: wait that long on top.
+        self._call("POST", f"/containers/{_ref(ref)}/stop",
+                   params=None if timeout is None else {"t": timeout},
+                   timeout=self.timeout + (timeout or 0))
 
-    @_translate
     def kill(self, ref: str, signal: str | None = None) -> None:
-        self.api.kill(ref, signal=signal)
+        self._call("POST", f"/containers/{_ref(ref)}/kill", params={"signal": signal})
 
-    @_translate
     def remove_container(self, ref: str, *, force: bool = False, volumes: bool = False) -> None:
-        self.api.remove_container(ref, force=force, v=volumes)
+        self._call("DELETE", f"/containers/{_ref(ref)}",
+                   params={"v": int(volumes), "force": int(force)})
 
     @_translate
     def copy_to_container(self, ref: str, path: str, archive: bytes, *,
@@ -180,35 +217,56 @@ class Engine:
             params["copyUIDGID"] = "true"
         self.raw._raise_for_status(self.raw._put(url, params=params, data=archive))
 
-    @_translate
     def rename(self, ref: str, name: str) -> None:
-        self.api.rename(ref, name)
+        self._call("POST", f"/containers/{_ref(ref)}/rename", params={"name": name})
 
-    @_translate
     def pause(self, ref: str) -> None:
-        self.api.pause(ref)
+        self._call("POST", f"/containers/{_ref(ref)}/pause")
 
-    @_translate
     def unpause(self, ref: str) -> None:
-        self.api.unpause(ref)
+        self._call("POST", f"/containers/{_ref(ref)}/unpause")
 
     @_translate
     def restart(self, ref: str, timeout: int | None = None) -> None:
         self.api.restart(ref, timeout=timeout if timeout is not None else 10)
 
-    @_translate
     def top(self, ref: str) -> dict[str, Any]:
-        return dict(self.api.top(ref))
+        return dict(self._get(f"/containers/{_ref(ref)}/top"))
 
     @_translate
     def events(self, filters: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from self.api.events(filters=filters, decode=True)
 
-    @_translate
     def wait(self, ref: str) -> int:
-        result = self.api.wait(ref)
-        return int(result.get("StatusCode", -1))
+        reply = self._call("POST", f"/containers/{_ref(ref)}/wait", timeout=None)
+        return int((reply.json() or {}).get("StatusCode", -1))
 
-    @_translate
     def version(self) -> dict[str, Any]:
-        return dict(self.api.version())
+        return dict(self._get("/version"))
+
+
+def _ref(ref: str) -> str:
+    # As the SDK quotes path arguments: image references keep their `/` and `:`.
+    return quote(ref, safe="/:")
+
+
+def _filters(filters: dict[str, list[str]]) -> str:
+    return json.dumps(filters)
+
+
+def _sdk_client(base_url: str | None, timeout: float) -> APIClient:
+    """The SDK's client, for the calls that need it and for hosts other than a local socket.
+
+    Its connection pool is as large as the executor's thread pool, so parallel calls do not
+    queue for a connection."""
+    import docker
+    import docker.errors
+
+    try:
+        if base_url is None:
+            return docker.from_env(timeout=int(timeout), max_pool_size=64).api
+        return docker.APIClient(base_url=base_url, timeout=int(timeout), max_pool_size=64)
+    except docker.errors.DockerException as exc:
+        raise EngineError(
+            f"Cannot connect to the Docker daemon ({exc}). Is the docker daemon running?"
+        ) from None
