@@ -1,0 +1,233 @@
+"""Differential tests of `up`/`down` against Docker Compose v2.40.3 on the same engine.
+
+- Containers: for each project under fixtures/lifecycle, `docker inspect` of what pycompose
+  creates equals what Compose creates (Config, HostConfig, the endpoints of every network,
+  Mounts, running state), once project names, container ids, anonymous volume names and
+  engine-chosen MAC addresses are put aside; secrets and configs Compose copies into the
+  container have the same content, mode and owner.
+- Config hashes and labels interoperate: after one tool's `up`, the other's `up` changes nothing,
+  the other's `ps` lists the containers and its `down` removes everything.
+- Behaviours where Compose is the reference: what a changed dependency does to `restart: true`
+  dependants, the error of a failed `service_completed_successfully` dependency, `required:
+  false`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import textwrap
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import docker
+import pytest
+
+from tests.conftest import remove_project_objects
+from tests.helpers import run_oracle, run_pycompose
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "lifecycle"
+PROJECT_LABEL = "com.docker.compose.project"
+COMMAND = """["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]"""
+# Both tools must leave these alone; they are compared after an exec in the container.
+INJECTED = ("/run/secrets/file_secret", "/run/secrets/custom_env_secret", "/opt/secret.txt",
+            "/file_config", "/etc/env_config.conf", "/etc/content.conf")
+ENDPOINT_KEYS = ("Aliases", "IPAMConfig", "Links", "DriverOpts", "MacAddress")
+# Lists Compose builds from Go maps: their order changes from run to run.
+UNORDERED_HOST_LISTS = ("Binds", "ExtraHosts", "Ulimits", "Mounts", "Devices")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    up: tuple[str, ...] = ("-d",)
+    env: dict[str, str] = field(default_factory=dict)
+
+
+CASES = [
+    Case("container-config"),
+    Case("volumes"),
+    Case("resources"),
+    Case("network-modes"),
+    Case("networks"),
+    Case("secrets-configs", env={"LIFECYCLE_SECRET": "s3cret", "LIFECYCLE_CONFIG": "c0nfig"}),
+    # privileged and devices cannot start inside this engine's own container
+    Case("created-only", up=("-d", "--no-start")),
+]
+
+
+def case_env(case: Case, tmp_path: Path) -> dict[str, str]:
+    return {"PORT_A": str(_free_port()), "PORT_B": str(_free_port()),
+            "SCRATCH_DIR": str(tmp_path / "scratch"), **case.env}
+
+
+@pytest.fixture
+def second_project(docker_client: docker.DockerClient, engine_project: str) -> Iterator[str]:
+    """A second fresh project name, cleaned up like `engine_project`."""
+    name = f"{engine_project}b"
+    yield name
+    problems = remove_project_objects(docker_client, name)
+    if problems:
+        pytest.fail("cleanup left objects behind:\n" + "\n".join(problems), pytrace=False)
+
+
+def containers(client: docker.DockerClient, project: str) -> dict[str, dict[str, Any]]:
+    """Inspect of every container of ``project``, by name."""
+    out = {}
+    for summary in client.api.containers(all=True, filters={"label": f"{PROJECT_LABEL}={project}"}):
+        info = client.api.inspect_container(summary["Id"])
+        out[info["Name"].lstrip("/")] = info
+    return out
+
+
+def normalized(infos: dict[str, dict[str, Any]], project: str, macs: set[str]) -> dict[str, Any]:
+    """What must be equal between the two tools, with run-specific values replaced."""
+    text = json.dumps(infos, sort_keys=True)
+    for info in infos.values():
+        name = info["Name"].lstrip("/").replace(project, "<P>")
+        text = text.replace(info["Id"], f"<id {name}>").replace(info["Id"][:12], f"<id {name}>")
+        for mount in info["Mounts"]:
+            if mount["Type"] == "volume" and re.fullmatch(r"[0-9a-f]{64}", mount["Name"]):
+                text = text.replace(mount["Name"], "<anonymous>")
+    text = text.replace(project, "<P>")
+    out: dict[str, Any] = {}
+    for name, info in json.loads(text).items():
+        config = dict(info["Config"])
+        labels = dict(config["Labels"])
+        for volatile in ("com.docker.compose.config-hash", "com.docker.compose.version"):
+            labels.pop(volatile, None)
+        if labels.get("com.docker.compose.depends_on"):
+            deps = labels["com.docker.compose.depends_on"].split(",")
+            labels["com.docker.compose.depends_on"] = ",".join(sorted(deps))
+        config["Labels"] = labels
+        config["Env"] = sorted(config.get("Env") or [])
+        host = dict(info["HostConfig"])
+        for key in UNORDERED_HOST_LISTS:
+            if host.get(key):
+                host[key] = sorted(host[key], key=lambda v: json.dumps(v, sort_keys=True))
+        networks = {}
+        for net, endpoint in info["NetworkSettings"]["Networks"].items():
+            kept = {k: endpoint.get(k) for k in ENDPOINT_KEYS}
+            if kept["MacAddress"] and kept["MacAddress"] not in macs:
+                kept["MacAddress"] = "<engine-chosen>"
+            if (endpoint.get("IPAMConfig") or {}).get("IPv4Address"):
+                kept["IPAddress"] = endpoint.get("IPAddress")
+            networks[net] = kept
+        mounts = sorted(info["Mounts"], key=lambda m: m["Destination"])
+        for mount in mounts:
+            if mount["Type"] == "volume":
+                mount.pop("Source", None)
+        out[name] = {
+            "Name": info["Name"], "Path": info["Path"], "Args": info["Args"],
+            "Image": info["Image"], "Running": info["State"]["Running"],
+            "Config": config, "HostConfig": host, "Networks": networks, "Mounts": mounts,
+        }
+    return out
+
+
+def injected_files(client: docker.DockerClient, infos: dict[str, dict[str, Any]]) -> list[str]:
+    """Mode, owner, size and content of the secrets and configs in the running containers."""
+    out = []
+    for name, info in sorted(infos.items()):
+        if not info["State"]["Running"]:
+            continue
+        for path in INJECTED:
+            result = client.containers.get(info["Id"]).exec_run(
+                ["sh", "-c", f"ls -ln {path} && cat {path}"])
+            lines = result.output.decode().split("\n", 1)
+            fields = lines[0].split()
+            out.append(f"{name.split('-', 1)[1]} {path} {fields[0:5] if fields else ''} "
+                       f"{lines[1:] if len(lines) > 1 else ''}")
+    return out
+
+
+def container_events(client: docker.DockerClient, project: str, since: float,
+                     until: float) -> list[str]:
+    """Container events of ``project`` that change something, between two times."""
+    found = client.events(since=int(since), until=int(until) + 1, decode=True,
+                          filters={"type": "container", "label": f"{PROJECT_LABEL}={project}"})
+    return [f"{e['Action']} {e['Actor']['Attributes'].get('name')}" for e in found
+            if e["timeNano"] >= since * 1e9 and e["Action"] in
+            ("create", "destroy", "rename", "start", "stop", "die", "kill")]
+
+
+def mac_addresses(case: Case) -> set[str]:
+    text = (FIXTURES / case.name / "compose.yaml").read_text()
+    return set(re.findall(r'mac_address: "?([0-9a-f:]+)"?', text))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_containers_match_compose(
+    case: Case, docker_client: docker.DockerClient, oracle_bin: Path, engine_project: str,
+    second_project: str, tmp_path: Path,
+) -> None:
+    directory = FIXTURES / case.name
+    env = case_env(case, tmp_path)
+    seen = {}
+    for tool, run, project in (("compose", run_oracle, engine_project),
+                               ("pycompose", run_pycompose, second_project)):
+        up = run("-p", project, "up", *case.up, cwd=directory, env=env)
+        assert up.returncode == 0, f"{tool} up failed:\n{up.stderr}"
+        infos = containers(docker_client, project)
+        seen[tool] = (normalized(infos, project, mac_addresses(case)),
+                      injected_files(docker_client, infos))
+        # One at a time: the fixtures use fixed subnets and host ports.
+        down = run("-p", project, "down", "-v", "-t", "0", cwd=directory, env=env)
+        assert down.returncode == 0, f"{tool} down failed:\n{down.stderr}"
+    assert seen["pycompose"] == seen["compose"]
+
+
+@pytest.mark.parametrize("first", ["compose", "pycompose"])
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_the_other_tool_changes_nothing_then_takes_the_project_down(
+    case: Case, first: str, docker_client: docker.DockerClient, oracle_bin: Path,
+    engine_project: str, tmp_path: Path,
+) -> None:
+    directory = FIXTURES / case.name
+    env = case_env(case, tmp_path)
+    tools = {"compose": run_oracle, "pycompose": run_pycompose}
+    run_first = tools[first]
+    run_second = tools["pycompose" if first == "compose" else "compose"]
+    up = run_first("-p", engine_project, "up", *case.up, cwd=directory, env=env)
+    assert up.returncode == 0, up.stderr
+    before = {n: i["Id"] for n, i in containers(docker_client, engine_project).items()}
+    since = time.time()
+    again = run_second("-p", engine_project, "up", *case.up, cwd=directory, env=env)
+    assert again.returncode == 0, again.stderr
+    until = time.time() + 0.5
+    assert {n: i["Id"] for n, i in containers(docker_client, engine_project).items()} == before
+    assert not re.search(r"\b(Created|Recreated|Recreate|Started|Stopped|Removed)\b",
+                         again.stderr), again.stderr
+    events = container_events(docker_client, engine_project, since, until)
+    assert events == [], events
+
+    ps = run_second("-p", engine_project, "ps", "-a", "--format", "{{.Name}}",
+                    cwd=directory, env=env)
+    assert ps.returncode == 0, ps.stderr
+    assert sorted(ps.stdout.split()) == sorted(before)
+    down = run_second("-p", engine_project, "down", "-v", "-t", "0", cwd=directory, env=env)
+    assert down.returncode == 0, down.stderr
+    left = docker_client.api.containers(all=True,
+                                        filters={"label": f"{PROJECT_LABEL}={engine_project}"})
+    assert left == []
+    assert docker_client.networks.list(filters={"label": f"{PROJECT_LABEL}={engine_project}"}) \
+        == []
+    assert docker_client.volumes.list(filters={"label": f"{PROJECT_LABEL}={engine_project}"}) \
+        == []
+
+
+def write(directory: Path, text: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "compose.yaml").write_text(
+        textwrap.dedent(text).lstrip("\n").replace("COMMAND", COMMAND))
+    return directory
