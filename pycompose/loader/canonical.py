@@ -25,6 +25,7 @@ from pycompose.loader.syntax import (
 from pycompose.loader.tree import PathT, locate
 from pycompose.loader.units import (
     UnitError,
+    float32_shortest,
     go_string,
     normalize_duration,
     parse_bytes,
@@ -88,15 +89,17 @@ def _int(cv: Conv, value: Any, path: PathT) -> Any:
 
 
 def _float(cv: Conv, value: Any, path: PathT) -> Any:
+    """A number compose-go holds as a float32 (every float attribute of its model)."""
     if value is None or cv.raw(value):
         return value
     if isinstance(value, bool):
         raise cv.fail(path, "must be a number")
     try:
-        number = float(value)
+        number = float32_shortest(float(value))
     except (TypeError, ValueError):
         raise cv.fail(path, f"must be a number, not {value!r}") from None
-    return int(number) if number.is_integer() else number
+    # Kept a float even when whole: go-yaml writes 16777216.0 as 1.6777216e+07.
+    return number
 
 
 def _duration(cv: Conv, value: Any, path: PathT) -> Any:
