@@ -604,3 +604,375 @@ def _dry_run_event(op: Any) -> Any:
 
     status = _DRY_RUN_STATUS.get(op.kind, op.kind)
     return Event(resource=op.resource, status=f"{status} ({op.cause})", done=True)
+
+
+# -- container commands: create, start, stop, restart, kill, pause, unpause, rm -------------
+#
+# ``project`` is the loaded project (a compose file was read) or None (``-p NAME`` alone): then,
+# as Docker Compose does, the project is rebuilt from the labels of its containers, and
+# containers of services the compose file does not define are included.
+
+
+def _observe_target(engine: Any, project: Any, project_name: str) -> tuple[Any, Any]:
+    from pycompose.engine.observe import observe
+    from pycompose.plan import project_from_containers
+
+    observed = observe(engine, project_name)
+    return project or project_from_containers(project_name, observed), observed
+
+
+_DRY_RUN_EVENTS = {
+    "start": ("Starting", "Started"), "stop": ("Stopping", "Stopped"),
+    "restart": ("Restarting", "Started"), "kill": ("Killing", "Killed"),
+    "pause": ("Paused",), "unpause": ("Unpaused",), "remove": ("Removing", "Removed"),
+}
+
+
+def _run_container_plan(plan: Any, project: Any, observed: Any, *, sink: Any, engine: Any,
+                        dry_run: bool, limit: int | None,
+                        wait_timeout: float | None = None) -> None:
+    """Run ``plan``; with ``dry_run`` report each operation as Compose's dry run does (its
+    progress statuses, nothing changed)."""
+    import anyio
+
+    from pycompose.execute import Event, Executor
+
+    if dry_run:
+        for op in plan.ordered():
+            statuses = _DRY_RUN_EVENTS.get(op.kind, ())
+            for index, status in enumerate(statuses):
+                sink(Event(op.resource, status, done=index == len(statuses) - 1))
+        return
+    if plan.ops:
+        executor = Executor(engine, project, observed, sink, limit=limit,
+                            wait_timeout=wait_timeout)
+        anyio.run(executor.run, plan)
+
+
+def create(
+    project: Any,
+    options: Any,
+    *,
+    sink: Any,
+    engine: Any = None,
+    dry_run: bool = False,
+    limit: int | None = None,
+    build: bool = False,
+    no_build: bool = False,
+) -> Any:
+    """``create``: what ``up --no-start`` does (networks, volumes, containers), reported as
+    Compose's ``create`` reports it. Returns the :class:`~pycompose.plan.Plan`."""
+    import anyio
+
+    from pycompose.engine.client import Engine
+    from pycompose.engine.observe import observe
+    from pycompose.execute import Executor, expected_hashes
+    from pycompose.plan import plan_create, selected_services
+
+    engine = engine or Engine.from_env()
+    names = selected_services(project, options.services, with_deps=not options.no_deps)
+    if not dry_run:
+        build_images(project, names, engine=engine, sink=sink, force=build, never=no_build)
+    images = tuple(s.image for s in project.services.values())
+    observed = observe(engine, project.name, images)
+    plan = plan_create(project, observed, options, expected_hashes(project, observed))
+    for warning in plan.warnings:
+        sink(_warning(warning))
+    if dry_run:
+        for op in plan.ordered():
+            if op.kind in _DRY_RUN_STATUS:
+                sink(_dry_run_event(op))
+        return plan
+    executor = Executor(engine, project, observed, sink, limit=limit)
+    anyio.run(executor.run, plan)
+    return plan
+
+
+def start(
+    project: Any,
+    project_name: str,
+    services: tuple[str, ...] = (),
+    *,
+    sink: Any,
+    engine: Any = None,
+    dry_run: bool = False,
+    limit: int | None = None,
+    wait_timeout: float | None = None,
+) -> Any:
+    """``start``: start the stopped containers of ``services`` (all when empty) and of their
+    dependencies, in dependency order."""
+    from pycompose.engine.client import Engine
+    from pycompose.engine.observe import observe
+    from pycompose.errors import PycomposeError
+    from pycompose.plan import plan_start, project_from_containers
+
+    engine = engine or Engine.from_env()
+    observed = observe(engine, project_name)
+    if project is None:
+        if not any(not c.oneoff for c in observed.containers):
+            raise PycomposeError(f'no container found for project "{project_name}": not found')
+        project = project_from_containers(project_name, observed)
+        for name in services:
+            if name not in project.services:
+                raise PycomposeError(f'no such service: "{name}": not found')
+    plan = plan_start(project, observed, services)
+    _run_container_plan(plan, project, observed, sink=sink, engine=engine, dry_run=dry_run,
+                        limit=limit, wait_timeout=wait_timeout)
+    return plan
+
+
+def stop(
+    project: Any,
+    project_name: str,
+    services: tuple[str, ...] = (),
+    *,
+    timeout: int | None = None,
+    sink: Any,
+    engine: Any = None,
+    dry_run: bool = False,
+    limit: int | None = None,
+) -> Any:
+    """``stop``: stop the containers of ``services`` (all when empty), dependants first."""
+    from pycompose.engine.client import Engine
+    from pycompose.plan import plan_stop
+
+    engine = engine or Engine.from_env()
+    target, observed = _observe_target(engine, project, project_name)
+    plan = plan_stop(target, observed, services, timeout)
+    _run_container_plan(plan, target, observed, sink=sink, engine=engine, dry_run=dry_run,
+                        limit=limit)
+    return plan
+
+
+def restart(
+    project: Any,
+    project_name: str,
+    services: tuple[str, ...] = (),
+    *,
+    timeout: int | None = None,
+    no_deps: bool = False,
+    sink: Any,
+    engine: Any = None,
+    dry_run: bool = False,
+    limit: int | None = None,
+) -> Any:
+    """``restart``: restart the containers of ``services`` (all when empty) and of the services
+    depending on them with ``restart: true`` (not with ``no_deps``)."""
+    from pycompose.engine.client import Engine
+    from pycompose.plan import plan_restart
+
+    engine = engine or Engine.from_env()
+    target, observed = _observe_target(engine, project, project_name)
+    plan = plan_restart(target, observed, services, timeout, no_deps)
+    _run_container_plan(plan, target, observed, sink=sink, engine=engine, dry_run=dry_run,
+                        limit=limit)
+    return plan
+
+
+def kill(
+    project: Any,
+    project_name: str,
+    services: tuple[str, ...] = (),
+    *,
+    signal: str = "SIGKILL",
+    remove_orphans: bool = False,
+    sink: Any,
+    engine: Any = None,
+    dry_run: bool = False,
+    limit: int | None = None,
+) -> Any:
+    """``kill``: send ``signal`` to the running containers of ``services``. An empty plan
+    means there was nothing to kill."""
+    from pycompose.engine.client import Engine
+    from pycompose.plan import plan_kill
+
+    engine = engine or Engine.from_env()
+    target, observed = _observe_target(engine, project, project_name)
+    plan = plan_kill(target, observed, services, signal, remove_orphans)
+    _run_container_plan(plan, target, observed, sink=sink, engine=engine, dry_run=dry_run,
+                        limit=limit)
+    return plan
+
+
+def pause(
+    project: Any,
+    project_name: str,
+    services: tuple[str, ...] = (),
+    *,
+    unpause: bool = False,
+    sink: Any,
+    engine: Any = None,
+    dry_run: bool = False,
+    limit: int | None = None,
+) -> Any:
+    """``pause`` (``unpause`` with ``unpause=True``) the running containers of ``services``."""
+    from pycompose.engine.client import Engine
+    from pycompose.plan import plan_pause
+
+    engine = engine or Engine.from_env()
+    target, observed = _observe_target(engine, project, project_name)
+    plan = plan_pause(target, observed, services, unpause)
+    _run_container_plan(plan, target, observed, sink=sink, engine=engine, dry_run=dry_run,
+                        limit=limit)
+    return plan
+
+
+def remove(
+    project: Any,
+    project_name: str,
+    services: tuple[str, ...] = (),
+    *,
+    confirm: Any,
+    force: bool = False,
+    stop_first: bool = False,
+    volumes: bool = False,
+    sink: Any,
+    engine: Any = None,
+    dry_run: bool = False,
+    limit: int | None = None,
+) -> Any:
+    """``rm``: remove the stopped containers of ``services`` (stopping them first with
+    ``stop_first``). ``confirm(names)`` is asked before anything is removed and may decline.
+    Returns the removal plan; it has no operations when there was nothing to remove."""
+    from pycompose.engine.client import Engine
+    from pycompose.plan import plan_remove
+
+    engine = engine or Engine.from_env()
+    if stop_first:
+        stop(project, project_name, services, sink=sink, engine=engine, dry_run=dry_run,
+             limit=limit)
+    target, observed = _observe_target(engine, project, project_name)
+    plan = plan_remove(target, observed, services, volumes=volumes, force=force,
+                       assume_stopped=stop_first and dry_run)
+    if plan.ops and confirm([op.args["name"] for op in plan.ops.values()]):
+        _run_container_plan(plan, target, observed, sink=sink, engine=engine,
+                            dry_run=dry_run, limit=limit)
+    return plan
+
+
+# -- listings: ps, ls, top, port, events ------------------------------------------------------
+
+
+def containers(
+    project_name: str,
+    *,
+    all: bool = False,
+    oneoff: bool = False,
+    services: tuple[str, ...] = (),
+    engine: Any = None,
+) -> Any:
+    """The project's containers as ``ps`` lists them (one list call): running ones unless
+    ``all``, one-off containers only with ``oneoff``, in the engine's order."""
+    from pycompose.engine.client import Engine
+    from pycompose.engine.summary import ONEOFF_EXCLUDE, ONEOFF_INCLUDE, list_containers
+
+    engine = engine or Engine.from_env()
+    found = list_containers(engine, project_name.lower(), all=all,
+                            oneoff=ONEOFF_INCLUDE if oneoff else ONEOFF_EXCLUDE,
+                            services=services)
+    if services:
+        found = [c for c in found if c.service in services]
+    return found
+
+
+def projects(*, all: bool = False, engine: Any = None) -> Any:
+    """Every Compose project on the engine, as ``ls`` lists them: (projects sorted by name,
+    warnings). Projects with no running container are listed only with ``all``."""
+    from pycompose.engine.client import Engine
+    from pycompose.engine.summary import (
+        ONEOFF_INCLUDE,
+        list_containers,
+        projects_from_containers,
+    )
+
+    engine = engine or Engine.from_env()
+    return projects_from_containers(list_containers(engine, None, all=all,
+                                                    oneoff=ONEOFF_INCLUDE))
+
+
+def top(project_name: str, services: tuple[str, ...] = (), *, engine: Any = None) -> Any:
+    """The processes of the project's running containers (one-off ones included), sorted by
+    container name: a list of :class:`~pycompose.engine.summary.ContainerProcesses`."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pycompose.engine import labels as L
+    from pycompose.engine.client import Engine
+    from pycompose.engine.summary import ContainerProcesses
+
+    engine = engine or Engine.from_env()
+    found = containers(project_name, oneoff=True, engine=engine)
+    if services:
+        found = [c for c in found if c.service in services]
+
+    def one(container: Any) -> ContainerProcesses:
+        listing = engine.top(container.id)
+        return ContainerProcesses(
+            name=container.name, service=container.service,
+            replica=container.labels.get(L.CONTAINER_NUMBER, ""),
+            titles=tuple(listing.get("Titles") or ()),
+            processes=tuple(tuple(row) for row in listing.get("Processes") or ()),
+        )
+
+    with ThreadPoolExecutor(max_workers=max(1, min(16, len(found)))) as pool:
+        listed = list(pool.map(one, found))
+    return sorted(listed, key=lambda c: c.name)
+
+
+def port(
+    project_name: str,
+    service: str,
+    private_port: int,
+    *,
+    protocol: str = "tcp",
+    index: int = 0,
+    engine: Any = None,
+) -> tuple[str, int]:
+    """The host address and port a running container of ``service`` publishes
+    ``private_port/protocol`` on (container number ``index``, else the lowest number)."""
+    from pycompose.engine import labels as L
+    from pycompose.engine.client import Engine
+    from pycompose.engine.summary import ONEOFF_INCLUDE, list_containers
+    from pycompose.errors import PycomposeError
+
+    engine = engine or Engine.from_env()
+    found = list_containers(engine, project_name.lower(), all=False, oneoff=ONEOFF_INCLUDE,
+                            services=(service,), number=index)
+    if not found:
+        if index > 0:
+            raise PycomposeError(f'service "{service}" is not running container #{index}')
+        raise PycomposeError(f'service "{service}" is not running')
+
+    def rank(container: Any) -> tuple[int, bool]:
+        number = container.labels.get(L.CONTAINER_NUMBER, "")
+        return (int(number) if number.isdigit() else 0, container.container.oneoff)
+
+    chosen = sorted(found, key=rank)[0]
+    for published in chosen.ports:
+        if published.private == private_port and published.protocol == protocol:
+            return published.ip, published.public
+    listed = ", ".join(f"{p.public}/{p.protocol}" for p in chosen.ports)
+    name = chosen.names[0].lstrip("/") if chosen.names else chosen.id[:12]
+    raise PycomposeError(f"no port {private_port}/{protocol} for container {name}: {listed}")
+
+
+def events(
+    project_name: str,
+    services: tuple[str, ...] = (),
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    engine: Any = None,
+) -> Any:
+    """The project's container events as they happen (an iterator of
+    :class:`~pycompose.engine.summary.ProjectEvent`); it ends at ``until`` if given."""
+    from pycompose.engine import labels as L
+    from pycompose.engine.client import Engine
+    from pycompose.engine.summary import event_from_raw
+
+    engine = engine or Engine.from_env()
+    stream = engine.events({"label": [f"{L.PROJECT}={project_name.lower()}"]},
+                           since=since, until=until)
+    for raw in stream:
+        event = event_from_raw(raw, services)
+        if event is not None:
+            yield event

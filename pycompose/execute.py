@@ -35,13 +35,17 @@ from pycompose.plan import (
     CREATE_CONTAINER,
     CREATE_NETWORK,
     CREATE_VOLUME,
+    KILL,
+    PAUSE,
     REMOVE,
     REMOVE_NETWORK,
     REMOVE_VOLUME,
     RENAME,
+    RESTART,
     RUNNING,
     START,
     STOP,
+    UNPAUSE,
     WAIT,
     Op,
     Plan,
@@ -156,12 +160,18 @@ class Executor:
             STOP: self._op_stop,
             REMOVE: self._op_remove,
             WAIT: self._op_wait,
+            KILL: self._op_kill,
+            PAUSE: self._op_pause,
+            UNPAUSE: self._op_unpause,
+            RESTART: self._op_restart,
         }
         handler = handlers[op.kind]
         try:
             await handler(op)
         except PycomposeError:
-            self.emit(op.resource, "Error", done=True, error=True)
+            # Compose reports a failed pause or unpause by its error alone.
+            if op.kind not in (PAUSE, UNPAUSE):
+                self.emit(op.resource, "Error", done=True, error=True)
             raise
 
     # -- networks and volumes --------------------------------------------------------------
@@ -325,7 +335,7 @@ class Executor:
         self.emit(op.resource, "Started", done=True)
 
     async def _op_running(self, op: Op) -> None:
-        self.emit(op.resource, "Running", done=True)
+        self.emit(op.resource, str(op.args.get("status", "Running")), done=True)
 
     async def _op_stop(self, op: Op) -> None:
         silent = op.args.get("silent")
@@ -341,10 +351,30 @@ class Executor:
         if not silent:
             self.emit(op.resource, "Removing")
         with suppress(NotFound):
-            await self.call(self.engine.remove_container, op.args["id"], force=True,
+            await self.call(self.engine.remove_container, op.args["id"],
+                            force=bool(op.args.get("force", True)),
                             volumes=bool(op.args.get("volumes")))
         if not silent:
             self.emit(op.resource, "Removed", done=True)
+
+    async def _op_kill(self, op: Op) -> None:
+        self.emit(op.resource, "Killing")
+        await self.call(self.engine.kill, op.args["id"], op.args.get("signal"))
+        self.emit(op.resource, "Killed", done=True)
+
+    async def _op_pause(self, op: Op) -> None:
+        # Compose reports pause and unpause only once done.
+        await self.call(self.engine.pause, op.args["id"])
+        self.emit(op.resource, "Paused", done=True)
+
+    async def _op_unpause(self, op: Op) -> None:
+        await self.call(self.engine.unpause, op.args["id"])
+        self.emit(op.resource, "Unpaused", done=True)
+
+    async def _op_restart(self, op: Op) -> None:
+        self.emit(op.resource, "Restarting")
+        await self.call(self.engine.restart, op.args["id"], op.args.get("timeout"))
+        self.emit(op.resource, "Started", done=True)
 
     async def _op_wait(self, op: Op) -> None:
         """A service is started; wait until its dependants' conditions hold."""

@@ -495,3 +495,275 @@ def plan_down(project: Project | None, observed: ObservedState, options: DownOpt
                                 frozenset(remove_ids),
                                 args={"name": vol.name, "warn_unlabelled": project_name}))
     return plan
+
+
+# -- container commands: create, start, stop, restart, kill, pause, unpause, rm -------------
+KILL = "kill"
+PAUSE = "pause"
+UNPAUSE = "unpause"
+RESTART = "restart"
+
+_WAITED_CONDITIONS = ("service_healthy", "service_completed_successfully")
+
+
+def project_from_containers(name: str, observed: ObservedState) -> Project:
+    """The project Compose rebuilds from container labels when no compose file is read
+    (``-p NAME`` alone): a service per service label, each with the ``depends_on`` recorded in
+    the ``com.docker.compose.depends_on`` label of its first container."""
+    from pycompose.engine import labels as L
+    from pycompose.model import service_from_spec
+
+    specs: dict[str, dict[str, Any]] = {}
+    for container in observed.containers:
+        service = container.service or container.name
+        if service in specs:
+            continue
+        depends_on: dict[str, Any] = {}
+        for entry in filter(None, container.labels.get(L.DEPENDS_ON, "").split(",")):
+            parts = entry.split(":")
+            # Labels older than the condition field: Compose restarts and waits by default.
+            condition = parts[1] if len(parts) > 1 else "running_or_healthy"
+            restart = parts[2].lower() in ("1", "t", "true") if len(parts) > 2 else True
+            depends_on[parts[0]] = {"condition": condition, "restart": restart,
+                                    "required": True}
+        specs[service] = {"depends_on": depends_on}
+    services = {svc: service_from_spec(name, svc, spec) for svc, spec in specs.items()}
+    return Project(name=name, working_dir="", config_files=(), services=services, networks={},
+                   volumes={})
+
+
+def _dependencies(project: Project, *, restart_only: bool = False) -> dict[str, set[str]]:
+    """For each service, the services of ``project`` it depends on (all ``depends_on``
+    entries, which normalization fills from links, volumes_from and ``service:`` modes too)."""
+    return {
+        name: {d.service for d in service.depends_on
+               if d.service in project.services and (d.restart or not restart_only)}
+        for name, service in project.services.items()
+    }
+
+
+def _dependency_order(names: Iterable[str], deps: Mapping[str, set[str]]) -> list[str]:
+    """``names`` with every service after the services it depends on (ties by name)."""
+    members = set(names)
+    pending = {n: deps.get(n, set()) & members for n in sorted(members)}
+    order: list[str] = []
+    while pending:
+        ready = [n for n, before in pending.items() if not before - set(order)]
+        if not ready:  # pragma: no cover - the loader rejects cycles
+            ready = sorted(pending)
+        order.extend(ready)
+        for name in ready:
+            del pending[name]
+    return order
+
+
+def _dependents(deps: Mapping[str, set[str]]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {name: set() for name in deps}
+    for name, before in deps.items():
+        for dep in before:
+            out.setdefault(dep, set()).add(name)
+    return out
+
+
+def _closure(names: Iterable[str], edges: Mapping[str, set[str]]) -> set[str]:
+    found: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo.extend(edges.get(name, ()))
+    return found
+
+
+def _container_args(container: ObservedContainer, **extra: Any) -> dict[str, Any]:
+    return {"id": container.id, "service": container.service, "number": container.number,
+            "name": container.name, **extra}
+
+
+def plan_start(project: Project, observed: ObservedState, services: Iterable[str] = ()) -> Plan:
+    """Plan ``start``: the stopped containers of ``services`` (all of them when empty) and of
+    their dependencies, service by service in dependency order, one container at a time
+    within a service (as Compose does); a service waits for the ``service_healthy`` and
+    ``service_completed_successfully`` conditions of its dependencies first."""
+    from pycompose.errors import PycomposeError
+
+    for _, service in sorted(project.services.items()):
+        for dep in service.depends_on:
+            if dep.service not in project.services:
+                raise PycomposeError(f"could not find {dep.service}: not found")
+    deps = _dependencies(project)
+    wanted = _closure(services, deps) if services else set(project.services)
+    order = _dependency_order(wanted, deps)
+    containers = [c for c in observed.containers if not c.oneoff]
+    if not containers:
+        for name in order:
+            if project.services[name].replicas > 0:
+                raise PycomposeError(f'service "{name}" has no container to start')
+    plan = Plan()
+    done: dict[str, set[str]] = {}
+    waits: dict[str, str] = {}
+    for name in order:
+        before: set[str] = set()
+        for required in deps[name]:
+            before |= done[required]
+        for dep in project.services[name].depends_on:
+            waited = (dep.condition in _WAITED_CONDITIONS
+                      and project.services[dep.service].replicas > 0)
+            if not waited:
+                continue
+            if dep.service not in waits:
+                waits[dep.service] = plan.add(Op(
+                    f"start:wait:{dep.service}", WAIT, f"Service {dep.service}",
+                    "dependency condition", frozenset(done[dep.service]),
+                    args={"service": dep.service})).id
+            before.add(waits[dep.service])
+        previous = frozenset(before)
+        for container in containers:
+            if container.service != name or container.state == "running":
+                continue
+            op = plan.add(Op(f"start:{container.name}", START, f"Container {container.name}",
+                             "start", previous, args=_container_args(container)))
+            previous = frozenset({op.id})
+        done[name] = set(previous)
+    return plan
+
+
+def plan_stop(project: Project, observed: ObservedState, services: Iterable[str] = (),
+              timeout: int | None = None) -> Plan:
+    """Plan ``stop``: every container of ``services`` (all when empty), whatever its state,
+    a service only after the services that depend on it; containers of services the project
+    does not define are left alone."""
+    deps = _dependencies(project)
+    dependents = _dependents(deps)
+    selected = set(services) or set(project.services)
+    plan = Plan()
+    done: dict[str, set[str]] = {}
+    for name in reversed(_dependency_order(project.services, deps)):
+        before: set[str] = set()
+        for dependent in dependents.get(name, set()):
+            before |= done[dependent]
+        own: set[str] = set()
+        if name in selected:
+            for container in observed.service_containers(name):
+                own.add(plan.add(Op(
+                    f"stop:{container.name}", STOP, f"Container {container.name}", "stop",
+                    frozenset(before), args=_container_args(container, timeout=timeout))).id)
+        done[name] = own or before
+    return plan
+
+
+def plan_restart(project: Project, observed: ObservedState, services: Iterable[str] = (),
+                 timeout: int | None = None, no_deps: bool = False) -> Plan:
+    """Plan ``restart``: every container (running or not) of ``services`` and of the services
+    that depend on them with ``restart: true`` (only ``services`` with ``no_deps``), in the
+    order those ``restart: true`` dependencies give; other services restart in parallel."""
+    from pycompose.errors import PycomposeError
+
+    names = list(services)
+    for name in names:
+        if name not in project.services:
+            raise PycomposeError(f"no such service: {name}")
+    deps = _dependencies(project, restart_only=True)
+    if no_deps and names:
+        deps = {n: deps[n] & set(names) for n in names}
+    selected = _closure(names, _dependents(deps)) if names else set(deps)
+    plan = Plan()
+    done: dict[str, set[str]] = {}
+    waits: dict[str, str] = {}
+    for name in _dependency_order(selected, deps):
+        before: set[str] = set()
+        for required in deps[name] & selected:
+            before |= done[required]
+        for dep in project.services[name].depends_on:
+            if (dep.service not in deps[name] & selected
+                    or dep.condition not in _WAITED_CONDITIONS):
+                continue
+            if dep.service not in waits:
+                waits[dep.service] = plan.add(Op(
+                    f"restart:wait:{dep.service}", WAIT, f"Service {dep.service}",
+                    "dependency condition", frozenset(done.get(dep.service, set())),
+                    args={"service": dep.service})).id
+            before.add(waits[dep.service])
+        own = {
+            plan.add(Op(f"restart:{c.name}", RESTART, f"Container {c.name}", "restart",
+                        frozenset(before), args=_container_args(c, timeout=timeout))).id
+            for c in observed.service_containers(name)
+        }
+        done[name] = own or before
+    return plan
+
+
+def _selected(project: Project, observed: ObservedState, services: Iterable[str], *,
+              oneoff: bool, orphans: bool = False) -> list[ObservedContainer]:
+    wanted = set(services)
+    return [
+        c for c in observed.containers
+        if (oneoff or not c.oneoff)
+        and (not wanted or c.service in wanted)
+        and (orphans or c.service in project.services)
+    ]
+
+
+def plan_kill(project: Project, observed: ObservedState, services: Iterable[str] = (),
+              signal: str = "SIGKILL", remove_orphans: bool = False) -> Plan:
+    """Plan ``kill``: send ``signal`` to every running container of ``services`` (one-off
+    containers included), all at once; ``remove_orphans`` includes services the project does
+    not define."""
+    plan = Plan()
+    for c in _selected(project, observed, services, oneoff=True, orphans=remove_orphans):
+        if c.running:
+            plan.add(Op(f"kill:{c.name}", KILL, f"Container {c.name}", "kill",
+                        args=_container_args(c, signal=signal)))
+    return plan
+
+
+def plan_pause(project: Project, observed: ObservedState, services: Iterable[str] = (),
+               unpause: bool = False) -> Plan:
+    """Plan ``pause`` (or ``unpause``): every running container of ``services``, all at once.
+    As in Compose, paused containers count as running (unpausing a running one fails)."""
+    kind = UNPAUSE if unpause else PAUSE
+    plan = Plan()
+    for c in _selected(project, observed, services, oneoff=False):
+        if c.running:
+            plan.add(Op(f"{kind}:{c.name}", kind, f"Container {c.name}", kind,
+                        args=_container_args(c)))
+    return plan
+
+
+def plan_remove(project: Project, observed: ObservedState, services: Iterable[str] = (),
+                volumes: bool = False, force: bool = False,
+                assume_stopped: bool = False) -> Plan:
+    """Plan ``rm``: remove the stopped containers of ``services``, all at once, in the order
+    the engine lists them (the order of ``Going to remove ...``). ``assume_stopped`` counts
+    running containers as stopped (``rm --stop --dry-run``)."""
+    plan = Plan()
+    for c in _selected(project, observed, services, oneoff=False):
+        if not c.running or assume_stopped:
+            plan.add(Op(f"rm:{c.name}", REMOVE, f"Container {c.name}", "rm",
+                        args=_container_args(c, volumes=volumes, force=force)))
+    return plan
+
+
+def plan_create(project: Project, observed: ObservedState, options: UpOptions,
+                expected_hashes: Mapping[str, str]) -> Plan:
+    """Plan ``create``: ``up --no-start``, reporting existing containers as Compose's create
+    does: a running one ``Running``, an exited one ``Created``, a created one not at all; and
+    nothing waits for dependency conditions, since nothing starts."""
+    from dataclasses import replace
+
+    plan = plan_up(project, observed, replace(options, no_start=True), expected_hashes)
+    states = {c.id: c.state for c in observed.containers}
+    dropped: set[str] = set()
+    for op in list(plan.ops.values()):
+        state = states.get(str(op.args.get("id", "")))
+        if op.kind == WAIT or (op.kind == RUNNING and state not in ("running", "exited")):
+            dropped.add(op.id)
+        elif op.kind == RUNNING and state == "exited":
+            plan.ops[op.id] = replace(op, args={**op.args, "status": "Created"})
+    for op_id in dropped:
+        del plan.ops[op_id]
+    for op in list(plan.ops.values()):
+        if op.deps & dropped:
+            plan.ops[op.id] = replace(op, deps=op.deps - dropped)
+    return plan

@@ -28,7 +28,7 @@ class Renderer:
         if mode == "auto":
             mode = "tty" if self.stream.isatty() else "plain"
         self.mode = mode
-        self.prefix = "DRY-RUN MODE - " if dry_run else ""
+        self.prefix = "DRY-RUN MODE -  " if dry_run else ""
         self._lock = threading.Lock()
         self._lines: dict[str, tuple[str, bool, bool, float, float]] = {}
         self._live: Any = None

@@ -109,11 +109,13 @@ def main(
 
 
 def _register() -> None:
-    from pycompose.cli import config, images, lifecycle, version
+    from pycompose.cli import config, containers, images, lifecycle, listing, version
 
     config.register(app)
     images.register(app)
     lifecycle.register(app)
+    containers.register(app)
+    listing.register(app)
     version.register(app)
 
 

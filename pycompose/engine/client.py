@@ -63,6 +63,9 @@ def _explain(exc: docker.errors.APIError) -> str:
     explanation = exc.explanation
     if isinstance(explanation, bytes):
         explanation = explanation.decode("utf-8", "replace")
+    if explanation and exc.response is not None:
+        # What the Go client (and so Compose) prints for an error the daemon answered with.
+        return f"Error response from daemon: {explanation}"
     return str(explanation or exc)
 
 
@@ -226,16 +229,21 @@ class Engine:
     def unpause(self, ref: str) -> None:
         self._call("POST", f"/containers/{_ref(ref)}/unpause")
 
-    @_translate
     def restart(self, ref: str, timeout: int | None = None) -> None:
-        self.api.restart(ref, timeout=timeout if timeout is not None else 10)
+        # Without a timeout the engine uses the container's own stop timeout (stop_grace_period);
+        # it answers once the container has stopped and started again.
+        self._call("POST", f"/containers/{_ref(ref)}/restart",
+                   params=None if timeout is None else {"t": timeout},
+                   timeout=self.timeout + (timeout if timeout is not None else 10))
 
     def top(self, ref: str) -> dict[str, Any]:
         return dict(self._get(f"/containers/{_ref(ref)}/top"))
 
     @_translate
-    def events(self, filters: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        yield from self.api.events(filters=filters, decode=True)
+    def events(self, filters: dict[str, Any], since: str | None = None,
+               until: str | None = None) -> Iterator[dict[str, Any]]:
+        # The SDK passes string timestamps through; its stubs only admit datetimes and ints.
+        yield from self.raw.events(since=since, until=until, filters=filters, decode=True)
 
     def wait(self, ref: str) -> int:
         reply = self._call("POST", f"/containers/{_ref(ref)}/wait", timeout=None)
