@@ -75,7 +75,9 @@ def _resolve_environment(ctx: LoadContext, root: Any, name: str, service: dict[s
     result: dict[str, Any] = dict(merged)
     for key, value in (environment or {}).items():
         if value is None:
-            result[key] = env.get(key, merged.get(key))
+            # A bare name takes the shell's value, never the env file's (oracle: `C:` with
+            # C=fromfile in env_file and no C in the shell prints null).
+            result[key] = env.get(key)
         else:
             result[key] = value
     service["environment"] = result
