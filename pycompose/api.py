@@ -164,7 +164,7 @@ def up(
     if not dry_run:
         project = ensure_images(project, names, engine=engine, sink=sink, build=build,
                                 no_build=no_build, pull=pull, quiet_pull=quiet_pull,
-                                on_line=on_build_line)
+                                on_line=on_build_line, limit=limit)
     images = tuple(s.image for s in project.services.values())
     observed = observe(engine, project.name, images)
     plan = plan_up(project, observed, options, expected_hashes(project, observed))
@@ -214,9 +214,9 @@ def build_images(
 
 
 def run_builds(project: Any, names: Any, *, engine: Any, sink: Any, options: Any = None,
-               on_line: Any = None) -> dict[str, str]:
-    """Build the images of ``names`` in parallel (each service once, even if it shares its
-    image with another); the first failure is raised once every build has ended."""
+               on_line: Any = None, limit: int | None = None) -> dict[str, str]:
+    """Build the images of ``names`` in parallel (at most ``limit`` at a time); the first
+    failure is raised once every build has ended."""
     import anyio
     import anyio.to_thread
 
@@ -239,6 +239,7 @@ def run_builds(project: Any, names: Any, *, engine: Any, sink: Any, options: Any
     registry_config = registry_config_header(DockerConfig.load())
     buildkit = use_buildkit(engine)
     numbering = Numbering()
+    threads = _limiter(limit)
     built: dict[str, str] = {}
     quiet = options.quiet
 
@@ -249,7 +250,8 @@ def run_builds(project: Any, names: Any, *, engine: Any, sink: Any, options: Any
             built[request.service] = await anyio.to_thread.run_sync(
                 lambda: build(engine, request, on_line=None if quiet else on_line,
                               numbering=numbering, registry_config=registry_config,
-                              buildkit=buildkit)
+                              buildkit=buildkit),
+                limiter=threads,
             )
         except Exception:
             sink(Event(request.service, "Error", done=True, error=True))
@@ -265,6 +267,26 @@ def run_builds(project: Any, names: Any, *, engine: Any, sink: Any, options: Any
 
     anyio.run(main)
     return built
+
+
+def _local_images(engine: Any, images: Any) -> dict[str, Any]:
+    """What the engine has under each reference (None when nothing), inspected in parallel."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pycompose.engine.images import local_image
+
+    names = sorted(images)
+    if len(names) < 2:
+        return {name: local_image(engine, name) for name in names}
+    with ThreadPoolExecutor(min(8, len(names))) as pool:
+        return dict(zip(names, pool.map(lambda n: local_image(engine, n), names), strict=True))
+
+
+def _limiter(limit: int | None) -> Any:
+    """At most ``limit`` engine calls at once (``--parallel``); unlimited as in Compose."""
+    import anyio
+
+    return anyio.CapacityLimiter(limit if limit and limit > 0 else 10_000)
 
 
 class _LayerEvents:
@@ -307,36 +329,42 @@ def pull_images(
     ignore_failures: bool = False,
     ignore_buildable: bool = False,
     quiet: bool = False,
+    dry_run: bool = False,
+    limit: int | None = None,
 ) -> None:
     """``pull``: pull the images of ``services`` in parallel, as Compose decides (a service's
     ``pull_policy``, or ``policy`` for all). A failed image fails the command unless the
-    service can build it or ``ignore_failures`` is set."""
+    service can build it or ``ignore_failures`` is set. ``dry_run`` only reports."""
     import anyio
     import anyio.to_thread
 
     from pycompose.engine.auth import DockerConfig
-    from pycompose.engine.images import local_image, pull
+    from pycompose.engine.images import pull
     from pycompose.errors import PycomposeError
     from pycompose.execute import Event, first_error
     from pycompose.images import plan_pull_command
 
-    local = {project.services[n].image: local_image(engine, project.services[n].image)
-             for n in services}
+    local = _local_images(engine, {project.services[n].image for n in services})
     decisions = plan_pull_command(project, services, local, policy=policy,
                                   ignore_buildable=ignore_buildable)
     config = DockerConfig.load()
     errors: list[PycomposeError] = []
     must_build: list[str] = []
+    threads = _limiter(limit)
 
     async def one(name: str, image: str) -> None:
         service = project.services[name]
         sink(Event(name, "Pulling"))
+        if dry_run:
+            sink(Event(name, "Pulled", done=True))
+            return
         platform = service.spec.get("platform") or project.environment.get(
             "DOCKER_DEFAULT_PLATFORM")
         layers = None if quiet else _LayerEvents(sink)
         try:
             await anyio.to_thread.run_sync(lambda: pull(
-                engine, image, _credentials(image, config), platform=platform, on_layer=layers))
+                engine, image, _credentials(image, config), platform=platform, on_layer=layers),
+                limiter=threads)
         except PycomposeError as exc:
             reason = getattr(exc, "reason", str(exc))
             sink(Event(name, f"{'Warning' if service.has_build else 'Error'} {reason}",
@@ -384,9 +412,12 @@ def push_images(
     sink: Any,
     ignore_failures: bool = False,
     quiet: bool = False,
+    dry_run: bool = False,
+    limit: int | None = None,
 ) -> None:
     """``push``: push the ``image:`` (and ``build.tags``) of every service that has both
-    ``image:`` and ``build:``, in parallel; the others are skipped."""
+    ``image:`` and ``build:``, in parallel; the others are skipped. ``dry_run`` only
+    reports."""
     import anyio
     import anyio.to_thread
 
@@ -398,12 +429,16 @@ def push_images(
 
     config = DockerConfig.load()
     failures: list[str] = []
+    threads = _limiter(limit)
 
     async def one(name: str, image: str) -> None:
+        if dry_run:
+            sink(Event(f"Pushing {image}", "Pushed", done=True))
+            return
         layers = None if quiet else _LayerEvents(sink, prefix=f"Pushing {image}: ")
         try:
             await anyio.to_thread.run_sync(lambda: push(
-                engine, image, _credentials(image, config), on_layer=layers))
+                engine, image, _credentials(image, config), on_layer=layers), limiter=threads)
         except PycomposeError as exc:
             if not ignore_failures:
                 raise
@@ -436,6 +471,7 @@ def ensure_images(
     pull: str | None = None,
     quiet_pull: bool = False,
     on_line: Any = None,
+    limit: int | None = None,
 ) -> Any:
     """What ``up`` does before creating containers: pull what the pull policies ask for, then
     build what is missing (or everything buildable with ``build``). Returns the project to
@@ -456,12 +492,12 @@ def ensure_images(
     if no_build:
         project = replace(project, services={
             n: replace(s, has_build=False) for n, s in project.services.items()})
-    images = {project.services[n].image for n in names}
-    local = {image: local_image(engine, image) for image in images}
+    local = _local_images(engine, {project.services[n].image for n in names})
     pulls = plan_pulls(project, names, local, datetime.now(UTC), override=pull)
     buildable = {project.services[n].image for n in project.services
                  if project.services[n].has_build}
     config = DockerConfig.load() if pulls else None
+    threads = _limiter(limit)
 
     async def one(name: str) -> None:
         service = project.services[name]
@@ -472,7 +508,7 @@ def ensure_images(
         try:
             await anyio.to_thread.run_sync(lambda: pull_image(
                 engine, service.image, _credentials(service.image, config),
-                platform=platform, on_layer=layers))
+                platform=platform, on_layer=layers), limiter=threads)
         except PycomposeError as exc:
             reason = getattr(exc, "reason", str(exc))
             if service.image in buildable:
@@ -492,7 +528,7 @@ def ensure_images(
     if pulls:
         anyio.run(main)
     builds = plan_builds(project, names, local, force=build, override=pull)
-    run_builds(project, builds, engine=engine, sink=sink, on_line=on_line)
+    run_builds(project, builds, engine=engine, sink=sink, on_line=on_line, limit=limit)
     return project
 
 

@@ -222,7 +222,8 @@ class ImageWork:
 def must_pull(service: Service, policy: PullPolicy, local: LocalImage | None,
               now: datetime) -> bool:
     """Whether ``up`` pulls the image of ``service`` before creating its containers."""
-    if explicit_image(service) is None and service.has_build:
+    if explicit_image(service) is None:
+        # Compose's own name for a built image is never looked for in a registry.
         return False
     if policy.kind == ALWAYS:
         return True

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pycompose.cli.common import load, project_name_only, renderer
+from pycompose.cli.common import load, parallel_limit, project_name_only, renderer
 
 
 def _selected(project: Any, services: list[str] | None, with_deps: bool) -> list[str]:
@@ -99,9 +99,10 @@ def register(app: typer.Typer) -> None:
                 return
             engine = _engine()
             run_builds(project, buildable, engine=engine, sink=sink, options=options,
-                       on_line=line_writer())
+                       on_line=line_writer(), limit=parallel_limit(ctx))
             if push:
-                push_images(project, buildable, engine=engine, sink=sink, quiet=quiet)
+                push_images(project, buildable, engine=engine, sink=sink, quiet=quiet,
+                            limit=parallel_limit(ctx))
 
     @app.command("pull")
     def pull(
@@ -131,7 +132,8 @@ def register(app: typer.Typer) -> None:
         with renderer(ctx) as sink:
             pull_images(project, names, engine=_engine(), sink=sink, policy=policy,
                         ignore_failures=ignore_pull_failures,
-                        ignore_buildable=ignore_buildable, quiet=quiet)
+                        ignore_buildable=ignore_buildable, quiet=quiet,
+                        dry_run=ctx.obj.dry_run, limit=parallel_limit(ctx))
 
     @app.command("push")
     def push(
@@ -154,7 +156,8 @@ def register(app: typer.Typer) -> None:
         names = _selected(project, services, include_deps)
         with renderer(ctx) as sink:
             push_images(project, names, engine=_engine(), sink=sink,
-                        ignore_failures=ignore_push_failures, quiet=quiet)
+                        ignore_failures=ignore_push_failures, quiet=quiet,
+                        dry_run=ctx.obj.dry_run, limit=parallel_limit(ctx))
 
     @app.command("images")
     def images(

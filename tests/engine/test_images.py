@@ -438,3 +438,57 @@ def test_down_rmi_all_also_removes_named_images(
     assert f"Image {named}  Removed" in down.stderr
     assert f"Image {engine_project}-built:latest  Removed" in down.stderr
     assert not docker_client.images.list(name=f"{engine_project}/named")
+
+
+@pytest.fixture
+def http_directory(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A folder served over HTTP on 127.0.0.1 (the engine fetches remote contexts itself)."""
+    import functools
+    import http.server
+    import threading
+
+    served = tmp_path / "served"
+    served.mkdir()
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    handler = functools.partial(Quiet, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield served, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_remote_context_is_fetched_by_the_engine_and_build_options_reach_it(
+    docker_client: docker.DockerClient, engine_project: str, tmp_path: Path,
+    http_directory: tuple[Path, str],
+) -> None:
+    import tarfile
+
+    served, url = http_directory
+    source = write(tmp_path / "remote", {
+        "Dockerfile": f"FROM {BASE}\nCOPY hello /hello\nRUN grep pinned /etc/hosts > /hosts\n",
+        "hello": "from a remote context",
+    })
+    # GNU format: BuildKit takes a PAX archive for a Dockerfile (as with uploaded contexts).
+    with tarfile.open(served / "ctx.tar", "w", format=tarfile.GNU_FORMAT) as tar:
+        for name in ("Dockerfile", "hello"):
+            tar.add(source / name, arcname=name)
+    write(tmp_path, {"compose.yaml": f"""
+        services:
+          remote:
+            build:
+              context: {url}/ctx.tar
+              extra_hosts: ["pinned=127.0.0.2"]
+              shm_size: 16m
+    """})
+    built = run_pycompose("-p", engine_project, "build", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    out = in_image(docker_client, f"{engine_project}-remote", "cat /hello /hosts")
+    assert out.startswith("from a remote context")
+    assert "127.0.0.2\tpinned" in out
