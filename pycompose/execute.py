@@ -68,7 +68,14 @@ Sink = Callable[[Event], None]
 
 
 class DependencyError(PycomposeError):
-    """A dependency did not reach its ``depends_on`` condition."""
+    """A dependency did not reach its ``depends_on`` condition (or ``--wait`` failed).
+
+    ``reported``: the failure is already shown on the containers' progress lines.
+    """
+
+    def __init__(self, message: str, *, reported: bool = False) -> None:
+        super().__init__(message)
+        self.reported = reported
 
 
 @dataclass
@@ -168,9 +175,9 @@ class Executor:
         handler = handlers[op.kind]
         try:
             await handler(op)
-        except PycomposeError:
+        except PycomposeError as exc:
             # Compose reports a failed pause or unpause by its error alone.
-            if op.kind not in (PAUSE, UNPAUSE):
+            if op.kind not in (PAUSE, UNPAUSE) and not getattr(exc, "reported", False):
                 self.emit(op.resource, "Error", done=True, error=True)
             raise
 
@@ -335,7 +342,7 @@ class Executor:
         self.emit(op.resource, "Started", done=True)
 
     async def _op_running(self, op: Op) -> None:
-        self.emit(op.resource, str(op.args.get("status", "Running")), done=True)
+        self.emit(op.resource, "Running", done=True)
 
     async def _op_stop(self, op: Op) -> None:
         silent = op.args.get("silent")
@@ -377,60 +384,98 @@ class Executor:
         self.emit(op.resource, "Started", done=True)
 
     async def _op_wait(self, op: Op) -> None:
-        """A service is started; wait until its dependants' conditions hold."""
-        name = op.args["service"]
-        conditions = {
-            dep.condition: dep
-            for svc in self.project.services.values()
-            for dep in svc.depends_on
-            if dep.service == name
-        }
-        if not conditions:
-            return
-        ids = [cid for (svc, _), cid in sorted(self.state.ids.items()) if svc == name]
-        for cid in ids:
-            cname = self.state.names.get(next(k for k, v in self.state.ids.items() if v == cid),
-                                         cid[:12])
-            resource = f"Container {cname}"
-            if "service_healthy" in conditions:
-                await self.wait_healthy(cid, resource, required=conditions["service_healthy"]
-                                        .required)
-            if "service_completed_successfully" in conditions:
-                await self.wait_completed(cid, resource, name)
+        """A service is started; wait until the conditions its dependants set on it hold.
 
-    async def wait_healthy(self, cid: str, resource: str, *, required: bool = True) -> None:
-        self.emit(resource, "Waiting")
+        A failure stops ``up`` unless every dependant that waits for that condition marked the
+        dependency ``required: false``; then it is reported as skipped, as Compose does.
+        """
+        name = op.args["service"]
+        deps = [dep for svc in self.project.services.values() for dep in svc.depends_on
+                if dep.service == name and dep.condition in _WAITED]
+        containers = [(self.state.names.get(key, cid[:12]), cid)
+                      for key, cid in sorted(self.state.ids.items()) if key[0] == name]
+        if not deps or not containers:
+            return
         deadline = None if self.wait_timeout is None else time.monotonic() + self.wait_timeout
+        for condition in _WAITED:
+            wanted = [d for d in deps if d.condition == condition]
+            if wanted:
+                await self._wait_condition(name, condition, containers,
+                                           any(d.required for d in wanted), deadline)
+
+    async def _wait_condition(self, service: str, condition: str,
+                              containers: list[tuple[str, str]], required: bool,
+                              deadline: float | None) -> None:
+        resources = [f"Container {name}" for name, _ in containers]
+        for resource in resources:
+            self.emit(resource, "Waiting")
         while True:
+            if condition == "service_healthy":
+                healthy, problem = await self._healthy(containers)
+                if problem is not None:
+                    if not required:
+                        self._skip(resources, f'optional dependency "{service}" failed to start',
+                                   problem)
+                        return
+                    for resource in resources:
+                        self.emit(resource, "Error", done=True, error=True)
+                    raise DependencyError(f"dependency failed to start: {problem}", reported=True)
+                if healthy:
+                    for resource in resources:
+                        self.emit(resource, "Healthy", done=True)
+                    return
+            else:
+                code = await self._exit_code(containers)
+                if code == 0:
+                    for resource in resources:
+                        self.emit(resource, "Exited", done=True)
+                    return
+                if code is not None:
+                    suffix = f"\"{service}\" didn't complete successfully: exit {code}"
+                    if not required:
+                        self._skip(resources, f"optional dependency {suffix}", None)
+                        return
+                    for resource in resources:
+                        self.emit(resource, f"service {suffix}", done=True, error=True)
+                    raise DependencyError(f"service {suffix}", reported=True)
+            if deadline is not None and time.monotonic() > deadline:
+                raise DependencyError("timeout waiting for dependencies", reported=True)
+            await anyio.sleep(_POLL)
+
+    def _skip(self, resources: list[str], reason: str, problem: str | None) -> None:
+        for resource in resources:
+            self.emit(resource, f"Skipped: {reason}", done=True)
+        self.emit("", "Warning", text=reason + (f": {problem}" if problem else ""))
+
+    async def _healthy(self, containers: list[tuple[str, str]]) -> tuple[bool, str | None]:
+        """Compose's health test of a service: (all healthy, the problem that ends the wait)."""
+        for name, cid in containers:
             info = await self.call(self.engine.inspect_container, cid)
             state = info.get("State") or {}
+            if state.get("Status") == "exited":
+                return False, f"container {name} exited ({state.get('ExitCode')})"
             health = (state.get("Health") or {}).get("Status")
             if health is None:
-                raise DependencyError(f"container {info['Name'].lstrip('/')} has no healthcheck "
-                                      "configured")
-            if health == "healthy":
-                self.emit(resource, "Healthy", done=True)
-                return
-            if health == "unhealthy" or state.get("Status") == "exited":
-                message = (f"dependency failed to start: container "
-                           f"{info['Name'].lstrip('/')} is unhealthy")
-                if not required:
-                    self.emit(resource, "Warning", text=message)
-                    return
-                raise DependencyError(message)
-            if deadline is not None and time.monotonic() > deadline:
-                raise DependencyError(f"timeout waiting for {info['Name'].lstrip('/')} to be "
-                                      "healthy")
-            await anyio.sleep(0.1)
+                return False, f"container {name} has no healthcheck configured"
+            if health == "unhealthy":
+                return False, f"container {name} is unhealthy"
+            if health != "healthy":
+                return False, None
+        return True, None
 
-    async def wait_completed(self, cid: str, resource: str, service: str) -> None:
-        self.emit(resource, "Waiting")
-        code = await self.call(self.engine.wait, cid)
-        if code != 0:
-            raise DependencyError(
-                f'service "{service}" didn\'t complete successfully: exit {code}'
-            )
-        self.emit(resource, "Exited", done=True)
+    async def _exit_code(self, containers: list[tuple[str, str]]) -> int | None:
+        """The exit code of the first exited container of a one-shot service, if any."""
+        for _, cid in containers:
+            info = await self.call(self.engine.inspect_container, cid)
+            state = info.get("State") or {}
+            if state.get("Status") == "exited":
+                return int(state.get("ExitCode") or 0)
+        return None
+
+
+_WAITED = ("service_healthy", "service_completed_successfully")
+# Compose polls every 500 ms; a shorter period finds a ready dependency sooner at little cost.
+_POLL = 0.1
 
 
 def expected_hashes(project: Project, observed: ObservedState) -> dict[str, str]:
@@ -445,8 +490,14 @@ def expected_hashes(project: Project, observed: ObservedState) -> dict[str, str]
 async def wait_for_services(executor: Executor, services: Mapping[str, Any],
                             timeout: float | None) -> None:
     """``up --wait``: every container of ``services`` running, and healthy where it has a
-    healthcheck; a one-shot container that exited 0 counts as done when nothing needs it to
-    keep running (docker/compose#10596)."""
+    healthcheck; a service that others wait for with ``service_completed_successfully`` must
+    have exited 0, as in Compose.
+
+    Unlike Compose (docker/compose#10596), a container that exited 0 also counts as done when
+    its service has ``restart: no``: a one-shot task that did its job is not a failure.
+    """
+    from pycompose.loader.units import format_duration
+
     deadline = None if timeout is None else time.monotonic() + timeout
     completed_ok = {
         dep.service
@@ -465,23 +516,28 @@ async def wait_for_services(executor: Executor, services: Mapping[str, Any],
             state = info.get("State") or {}
             status = state.get("Status")
             health = (state.get("Health") or {}).get("Status")
-            if status == "running" and health in (None, "healthy"):
-                executor.emit(resource, "Healthy" if health else "Running", done=True)
+            code = state.get("ExitCode")
+            if key[0] in completed_ok:
+                if status == "exited" and code == 0:
+                    executor.emit(resource, "Exited", done=True)
+                    return
+                if status == "exited":
+                    raise DependencyError(
+                        f"service \"{key[0]}\" didn't complete successfully: exit {code}")
+            elif status == "running" and health in (None, "healthy"):
+                executor.emit(resource, "Healthy", done=True)
                 return
-            if status == "exited":
-                code = state.get("ExitCode")
-                if code == 0 and (key[0] in completed_ok or service.restart == "no"):
+            elif status == "exited":
+                if code == 0 and service.restart == "no":
                     executor.emit(resource, "Exited", done=True)
                     return
                 raise DependencyError(f"container {name} exited ({code})")
-            if health == "unhealthy":
+            elif health == "unhealthy":
                 raise DependencyError(f"container {name} is unhealthy")
             if deadline is not None and time.monotonic() > deadline:
-                raise DependencyError(
-                    f"timeout waiting for {name} to be "
-                    f"{'healthy' if health else 'running'} (--wait-timeout)"
-                )
-            await anyio.sleep(0.1)
+                raise DependencyError("application not healthy after "
+                                      + format_duration(int((timeout or 0) * 1_000_000_000)))
+            await anyio.sleep(_POLL)
 
     with first_error():
         async with anyio.create_task_group() as group:
