@@ -236,12 +236,15 @@ def run_builds(project: Any, names: Any, *, engine: Any, sink: Any, options: Any
         requests.append(request)
     if not requests:
         return {}
-    registry_config = registry_config_header(DockerConfig.load())
+    config = DockerConfig.load()
+    registry_config = registry_config_header(config)
     buildkit = use_buildkit(engine)
     numbering = Numbering()
     threads = _limiter(limit)
     built: dict[str, str] = {}
     quiet = options.quiet
+    if buildkit:
+        _pull_private_bases(requests, engine=engine, sink=sink, config=config)
 
     async def one(request: Any) -> None:
         if not quiet:
@@ -267,6 +270,33 @@ def run_builds(project: Any, names: Any, *, engine: Any, sink: Any, options: Any
 
     anyio.run(main)
     return built
+
+
+def _pull_private_bases(requests: Any, *, engine: Any, sink: Any, config: Any) -> None:
+    """Pull the missing base images that come from registries with credentials in the docker
+    config: the engine's BuildKit cannot log in without a client session, but it builds from
+    images the engine already has."""
+    from pycompose.engine.build import base_images, dockerfile_text
+    from pycompose.engine.images import pull
+    from pycompose.errors import PycomposeError
+    from pycompose.execute import Event
+    from pycompose.images import parse_ref
+
+    wanted: list[tuple[str, Any]] = []
+    for request in requests:
+        for ref in base_images(dockerfile_text(request) or ""):
+            try:
+                creds = config.credentials(parse_ref(ref).auth_key)
+            except PycomposeError:
+                continue
+            if not creds.anonymous and all(ref != r for r, _ in wanted):
+                wanted.append((ref, creds))
+    missing = _local_images(engine, {ref for ref, _ in wanted})
+    for ref, creds in wanted:
+        if missing.get(ref) is None:
+            sink(Event(f"Image {ref}", "Pulling"))
+            pull(engine, ref, creds)
+            sink(Event(f"Image {ref}", "Pulled", done=True))
 
 
 def _local_images(engine: Any, images: Any) -> dict[str, Any]:

@@ -415,6 +415,67 @@ class Trace:
         return ""
 
 
+# -- base images from private registries ----------------------------------------------------
+
+
+def base_images(dockerfile: str) -> list[str]:
+    """The images a Dockerfile starts stages from (``FROM``, ``COPY --from``), without stage
+    names, ``scratch`` and references that need build arguments."""
+    stages: set[str] = set()
+    out: list[str] = []
+    text = dockerfile.replace("\\\n", " ")
+    for raw in text.splitlines():
+        words = raw.split()
+        if not words or words[0].startswith("#"):
+            continue
+        instruction = words[0].upper()
+        refs: list[str] = []
+        if instruction == "FROM":
+            args = [w for w in words[1:] if not w.startswith("--")]
+            if args:
+                refs.append(args[0])
+            if len(args) >= 3 and args[1].upper() == "AS":
+                stages.add(args[2].lower())
+        elif instruction in ("COPY", "ADD"):
+            refs += [w.split("=", 1)[1] for w in words[1:] if w.startswith("--from=")]
+        for ref in refs:
+            if ref.lower() in stages or ref == "scratch" or "$" in ref or ref.isdigit():
+                continue
+            if ref not in out:
+                out.append(ref)
+    return out
+
+
+def dockerfile_text(request: BuildRequest) -> str | None:
+    """The Dockerfile of a local build, or None when it cannot be read here."""
+    if request.dockerfile_inline is not None:
+        return request.dockerfile_inline
+    if request.remote:
+        return None
+    path = request.dockerfile
+    if not os.path.isabs(path):
+        path = os.path.join(request.context, path)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+_NO_SESSION = "no active sessions"
+
+
+def _explain_failure(detail: str) -> str:
+    if _NO_SESSION not in detail:
+        return detail
+    # The engine's BuildKit asks a client session for registry credentials; without one it
+    # can only use images the engine already has.
+    return (f"{detail}\nBuildKit needed credentials for a registry, which it can only get "
+            "through a client session that pycompose does not implement; pycompose pulls the "
+            "FROM images of registries listed in the docker config file before building, so "
+            "check that the image exists there and drop --pull/build.pull for such images")
+
+
 # -- the call -------------------------------------------------------------------------------
 
 
@@ -508,6 +569,7 @@ def build(engine: Engine, request: BuildRequest, *, on_line: OnLine | None = Non
             message = f"failed to build service {request.service!r}:"
             if step:
                 message += f"\n{step}"
+            detail = _explain_failure(str(detail))
             message += f"\nfailed to solve: {detail}" if buildkit else f"\n{detail}"
             raise BuildError(message)
         elif chunk.get("stream") and not buildkit:

@@ -198,6 +198,19 @@ def test_auth_registry_uses_docker_config_credentials(
     assert pulled.returncode == 0, pulled.stderr
     assert in_image(docker_client, image, "cat /marker").strip() == "secure"
 
+    # A build FROM the private image: the engine's BuildKit has no session to log in with,
+    # so pycompose pulls the base with the docker config's credentials first.
+    write(tmp_path, {
+        "child/Dockerfile": f"FROM {image}\nRUN cp /marker /copy\n",
+        "child.yaml": "services:\n  child:\n    build: ./child\n",
+    })
+    remove_image(docker_client, image)
+    child = run_pycompose("-f", "child.yaml", "-p", engine_project, "build", cwd=tmp_path,
+                          env=env)
+    assert child.returncode == 0, child.stderr
+    assert f"Image {image}  Pulled" in child.stderr
+    assert in_image(docker_client, f"{engine_project}-child", "cat /copy").strip() == "secure"
+
 
 def test_pull_policy_always_pulls_again_and_never_refuses_a_missing_image(
     docker_client: docker.DockerClient, engine_project: str, registry: Registry,

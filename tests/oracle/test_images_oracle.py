@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import textwrap
@@ -160,10 +161,8 @@ def test_pull_skips_and_pulls_the_same_services_as_compose(
                                  "S Pulled"}
     finally:
         for ref in (here, shared):
-            try:
+            with contextlib.suppress(docker.errors.NotFound):
                 docker_client.images.remove(ref, force=True)
-            except docker.errors.NotFound:
-                pass
 
 
 def test_images_lists_the_same_as_compose(

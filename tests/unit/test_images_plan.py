@@ -14,7 +14,13 @@ from typing import Any
 import pytest
 
 from pycompose.engine.auth import Credentials, CredentialsError, DockerConfig
-from pycompose.engine.build import Trace, context_tar, ignore_patterns, request_for
+from pycompose.engine.build import (
+    Trace,
+    base_images,
+    context_tar,
+    ignore_patterns,
+    request_for,
+)
 from pycompose.errors import PycomposeError
 from pycompose.images import (
     LocalImage,
@@ -403,3 +409,18 @@ def test_trace_prints_plain_progress_and_names_the_failing_step() -> None:
     assert lines == ["", "#1 [web 2/2] RUN make", "#1 0.500 compiling",
                      "#1 ERROR: exit code: 2"]
     assert trace.failure() == "------\n > [web 2/2] RUN make:\n0.500 compiling\n------"
+
+
+def test_base_images_of_a_dockerfile() -> None:
+    text = (
+        "# syntax=docker/dockerfile:1\n"
+        "FROM --platform=$BUILDPLATFORM reg.example/base:1 AS build\n"
+        "FROM build AS test\n"
+        "FROM ${BASE}\n"
+        "FROM scratch\n"
+        "COPY --from=build /x /x\n"
+        "COPY --from=reg.example/tools:2 /t /t\n"
+        "COPY --from=0 /y /y\n"
+        "FROM \\\n  busybox\n"
+    )
+    assert base_images(text) == ["reg.example/base:1", "reg.example/tools:2", "busybox"]
