@@ -523,7 +523,8 @@ def ensure_images(
         project = replace(project, services={
             n: replace(s, has_build=False) for n, s in project.services.items()})
     local = _local_images(engine, {project.services[n].image for n in names})
-    pulls = plan_pulls(project, names, local, datetime.now(UTC), override=pull)
+    pulls = plan_pulls(project, names, local, datetime.now(UTC), override=pull,
+                       force_build=build)
     buildable = {project.services[n].image for n in project.services
                  if project.services[n].has_build}
     config = DockerConfig.load() if pulls else None

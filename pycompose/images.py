@@ -237,13 +237,15 @@ def must_pull(service: Service, policy: PullPolicy, local: LocalImage | None,
 
 
 def plan_pulls(project: Project, services: Iterable[str], local: Mapping[str, LocalImage | None],
-               now: datetime, override: str | None = None) -> tuple[str, ...]:
-    """Services whose image ``up`` pulls, one service per distinct image."""
+               now: datetime, override: str | None = None, *,
+               force_build: bool = False) -> tuple[str, ...]:
+    """Services whose image ``up`` pulls, one service per distinct image. ``force_build``
+    (``up --build``) gives buildable services the policy ``build``, so they are not pulled."""
     seen: set[str] = set()
     out: list[str] = []
     for name in services:
         service = project.services[name]
-        if service.image in seen:
+        if service.image in seen or (force_build and service.has_build):
             continue
         if must_pull(service, service_policy(service, override), local.get(service.image), now):
             seen.add(service.image)

@@ -130,6 +130,9 @@ def test_up_pulls_by_policy_once_per_image() -> None:
     assert plan_pulls(proj, list(proj.services), local, NOW) == ("missing", "always", "stale")
     assert plan_pulls(proj, list(proj.services), local, NOW, override="never") == ()
     assert plan_pulls(proj, ["built"], {}, NOW, override="always") == ()
+    hybrid = project({"app": {"image": "g:1", "build": {"context": "."}}})
+    assert plan_pulls(hybrid, ["app"], {}, NOW) == ("app",)
+    assert plan_pulls(hybrid, ["app"], {}, NOW, override="always", force_build=True) == ()
 
 
 def test_up_builds_missing_images_policy_build_and_everything_with_build_flag() -> None:
