@@ -748,19 +748,17 @@ def plan_remove(project: Project, observed: ObservedState, services: Iterable[st
 def plan_create(project: Project, observed: ObservedState, options: UpOptions,
                 expected_hashes: Mapping[str, str]) -> Plan:
     """Plan ``create``: ``up --no-start``, reporting existing containers as Compose's create
-    does: a running one ``Running``, an exited one ``Created``, a created one not at all; and
-    nothing waits for dependency conditions, since nothing starts."""
+    does (``Running`` for a running one, nothing for a stopped one); nothing waits for
+    dependency conditions, since nothing starts."""
     from dataclasses import replace
 
     plan = plan_up(project, observed, replace(options, no_start=True), expected_hashes)
     states = {c.id: c.state for c in observed.containers}
-    dropped: set[str] = set()
-    for op in list(plan.ops.values()):
-        state = states.get(str(op.args.get("id", "")))
-        if op.kind == WAIT or (op.kind == RUNNING and state not in ("running", "exited")):
-            dropped.add(op.id)
-        elif op.kind == RUNNING and state == "exited":
-            plan.ops[op.id] = replace(op, args={**op.args, "status": "Created"})
+    dropped = {
+        op.id for op in plan.ops.values()
+        if op.kind == WAIT
+        or (op.kind == RUNNING and states.get(str(op.args.get("id", ""))) != "running")
+    }
     for op_id in dropped:
         del plan.ops[op_id]
     for op in list(plan.ops.values()):

@@ -8,6 +8,7 @@ for that project, services and dependencies read from the containers' labels.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Annotated, Any
 
@@ -16,6 +17,13 @@ import typer
 from pycompose.cli.common import load, parallel_limit, renderer
 
 ServicesArg = Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Execute command in dry run mode")]
+
+
+def dry_run_flag(ctx: typer.Context, given: bool) -> None:
+    """``--dry-run`` is accepted after the command name too, as Compose accepts it."""
+    if given:
+        ctx.obj.dry_run = True
 
 
 def project_or_name(ctx: typer.Context, services: list[str] | None = None) -> tuple[Any, str]:
@@ -65,14 +73,20 @@ def _confirm_removal(names: list[str], force: bool) -> bool:
     return answer in ("y", "yes", "true", "t", "1")
 
 
-def _parse_scale(values: list[str] | None) -> dict[str, int]:
+def _parse_scale(values: list[str] | None, services: Any) -> dict[str, int]:
+    """``--scale SERVICE=NUM`` values, checked with Compose's messages."""
     from pycompose.errors import PycomposeError
 
     scale: dict[str, int] = {}
     for item in values or []:
-        name, sep, count = item.partition("=")
-        if not sep or not count.isdigit():
-            raise PycomposeError(f"invalid --scale value {item!r}: expected SERVICE=NUM")
+        parts = item.split("=")
+        if len(parts) != 2:
+            raise PycomposeError(f'invalid --scale option "{item}". Should be SERVICE=NUM')
+        name, count = parts
+        if not re.fullmatch(r"[+-]?\d+", count):
+            raise PycomposeError(f'strconv.Atoi: parsing "{count}": invalid syntax')
+        if name not in services:
+            raise PycomposeError(f"no such service: {name}: not found")
         scale[name] = int(count)
     return scale
 
@@ -106,8 +120,10 @@ def register(app: typer.Typer) -> None:
         yes: Annotated[bool, typer.Option(
             "--yes", "-y", help='Assume "yes" as answer to all prompts and run '
             "non-interactively")] = False,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Creates containers for a service"""
+        dry_run_flag(ctx, dry_run)
         from pycompose.api import create as api_create
         from pycompose.api import typed_project
         from pycompose.errors import PycomposeError
@@ -121,14 +137,17 @@ def register(app: typer.Typer) -> None:
         project = typed_project(load(ctx, services))
         options = UpOptions(services=tuple(services or ()), force_recreate=force_recreate,
                             no_recreate=no_recreate, no_start=True,
-                            remove_orphans=remove_orphans, scale=_parse_scale(scale))
+                            remove_orphans=remove_orphans,
+                            scale=_parse_scale(scale, project.services))
         with renderer(ctx) as sink:
             api_create(project, options, sink=sink, dry_run=ctx.obj.dry_run,
                        limit=parallel_limit(ctx), build=build, no_build=no_build)
 
     @app.command("start")
-    def start(ctx: typer.Context, services: ServicesArg = None) -> None:
+    def start(ctx: typer.Context, services: ServicesArg = None,
+              dry_run: DryRunOpt = False) -> None:
         """Start services"""
+        dry_run_flag(ctx, dry_run)
         from pycompose.api import start as api_start
 
         project, name = project_or_name(ctx, services)
@@ -142,8 +161,10 @@ def register(app: typer.Typer) -> None:
         services: ServicesArg = None,
         timeout: Annotated[int | None, typer.Option(
             "--timeout", "-t", help="Specify a shutdown timeout in seconds")] = None,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Stop services"""
+        dry_run_flag(ctx, dry_run)
         from pycompose.api import stop as api_stop
 
         project, name = project_or_name(ctx, services)
@@ -159,8 +180,10 @@ def register(app: typer.Typer) -> None:
             "--no-deps", help="Don't restart dependent services")] = False,
         timeout: Annotated[int | None, typer.Option(
             "--timeout", "-t", help="Specify a shutdown timeout in seconds")] = None,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Restart service containers"""
+        dry_run_flag(ctx, dry_run)
         from pycompose.api import restart as api_restart
 
         # Compose loads the whole project here: the named services are checked by restart.
@@ -179,8 +202,10 @@ def register(app: typer.Typer) -> None:
             "Compose file")] = False,
         signal: Annotated[str, typer.Option(
             "--signal", "-s", help="SIGNAL to send to the container")] = "SIGKILL",
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Force stop service containers"""
+        dry_run_flag(ctx, dry_run)
         from pycompose.api import kill as api_kill
 
         project, name = project_or_name(ctx, services)
@@ -202,6 +227,7 @@ def register(app: typer.Typer) -> None:
         volumes: Annotated[bool, typer.Option(
             "--volumes", "-v", help="Remove any anonymous volumes attached to "
             "containers")] = False,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Removes stopped service containers
 
@@ -210,6 +236,7 @@ def register(app: typer.Typer) -> None:
 
         Any data which is not in a volume will be lost.
         """
+        dry_run_flag(ctx, dry_run)
         from pycompose.api import remove as api_remove
 
         project, name = project_or_name(ctx, services)
@@ -222,8 +249,10 @@ def register(app: typer.Typer) -> None:
             sys.stderr.write("No stopped containers\n")
 
     @app.command("pause")
-    def pause(ctx: typer.Context, services: ServicesArg = None) -> None:
+    def pause(ctx: typer.Context, services: ServicesArg = None,
+              dry_run: DryRunOpt = False) -> None:
         """Pause services"""
+        dry_run_flag(ctx, dry_run)
         from pycompose.api import pause as api_pause
 
         project, name = project_or_name(ctx, services)
@@ -232,8 +261,10 @@ def register(app: typer.Typer) -> None:
                       dry_run=ctx.obj.dry_run, limit=parallel_limit(ctx))
 
     @app.command("unpause")
-    def unpause(ctx: typer.Context, services: ServicesArg = None) -> None:
+    def unpause(ctx: typer.Context, services: ServicesArg = None,
+                dry_run: DryRunOpt = False) -> None:
         """Unpause services"""
+        dry_run_flag(ctx, dry_run)
         from pycompose.api import pause as api_pause
 
         project, name = project_or_name(ctx, services)

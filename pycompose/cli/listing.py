@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pycompose.cli.containers import project_name, project_or_name
+from pycompose.cli.containers import DryRunOpt, project_name, project_or_name
 
 # The header of each field in a ``table`` format, as the docker CLI names them.
 _HEADERS = {
@@ -180,6 +180,26 @@ def _parse_ps_filter(value: str | None) -> list[str]:
     raise PycomposeError(f"unknown filter {key}")
 
 
+def _orphans_flag(arguments: list[str]) -> tuple[list[str], bool]:
+    """The service names among ``arguments`` and the value of ``--orphans[=BOOL]`` (true by
+    default); any other option there is unknown."""
+    from pycompose.errors import PycomposeError
+
+    services: list[str] = []
+    orphans = True
+    for argument in arguments:
+        name, sep, value = argument.partition("=")
+        if name == "--orphans":
+            orphans = _go_bool("--orphans", value) if sep else True
+        elif argument.startswith("--") and argument != "--":
+            raise PycomposeError(f"unknown flag: {name}")
+        elif argument.startswith("-") and len(argument) > 1:
+            raise PycomposeError(f"unknown shorthand flag: '{argument[1]}' in {argument}")
+        else:
+            services.append(argument)
+    return services, orphans
+
+
 def _go_bool(flag: str, value: str) -> bool:
     from pycompose.errors import PycomposeError
 
@@ -301,7 +321,9 @@ def _write(text: str) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("ps")
+    # `--orphans` takes an optional value (`--orphans=false`), which the CLI framework cannot
+    # declare: it reaches the command among the service names and is read there.
+    @app.command("ps", context_settings={"ignore_unknown_options": True})
     def ps(
         ctx: typer.Context,
         services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
@@ -316,22 +338,23 @@ def register(app: typer.Typer) -> None:
             "'table TEMPLATE', 'json' or 'TEMPLATE'")] = "table",
         no_trunc: Annotated[bool, typer.Option(
             "--no-trunc", help="Don't truncate output")] = False,
-        orphans: Annotated[str, typer.Option(
-            "--orphans", is_flag=False, flag_value="true", metavar="",
-            help="Include orphaned services (not declared by project)")] = "true",
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only display IDs")] = False,
         show_services: Annotated[bool, typer.Option(
             "--services", help="Display services")] = False,
         status: Annotated[list[str] | None, typer.Option(
             "--status", help="Filter services by status. Values: [paused | restarting | "
             "removing | running | dead | created | exited]")] = None,
+        dry_run: DryRunOpt = False,
     ) -> None:
-        """List containers"""
+        """List containers
+
+        --orphans[=BOOL] includes orphaned services (not declared by project); default true.
+        """
+        del dry_run  # nothing to change: listings read only
         from pycompose.api import containers as api_containers
 
         statuses = list(status or []) + _parse_ps_filter(filter)
-        include_orphans = _go_bool("--orphans", orphans)
-        selected = list(services or [])
+        selected, include_orphans = _orphans_flag(list(services or []))
         project, name = project_or_name(ctx, selected)
         if project is not None and not selected and not include_orphans:
             selected = list(project.services)
@@ -357,8 +380,10 @@ def register(app: typer.Typer) -> None:
             "--format", help="Format the output. Values: [table | json]")] = "table",
         quiet: Annotated[bool, typer.Option(
             "--quiet", "-q", help="Only display project names")] = False,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """List running compose projects"""
+        del dry_run  # nothing to change: listings read only
         from pycompose.api import projects as api_projects
         from pycompose.cli.output import print_warnings
 
@@ -376,8 +401,10 @@ def register(app: typer.Typer) -> None:
     def top(
         ctx: typer.Context,
         services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICES...]")] = None,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Display the running processes"""
+        del dry_run  # nothing to change: listings read only
         from pycompose.api import top as api_top
 
         _write(render_top(api_top(project_name(ctx), tuple(services or ()))))
@@ -390,8 +417,10 @@ def register(app: typer.Typer) -> None:
         protocol: Annotated[str, typer.Option("--protocol", help="tcp or udp")] = "tcp",
         index: Annotated[int, typer.Option(
             "--index", help="Index of the container if service has multiple replicas")] = 0,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Print the public port for a port binding"""
+        del dry_run  # nothing to change: listings read only
         from pycompose.api import port as api_port
         from pycompose.errors import PycomposeError
 
@@ -413,8 +442,10 @@ def register(app: typer.Typer) -> None:
             "--since", help="Show all events created since timestamp")] = None,
         until: Annotated[str | None, typer.Option(
             "--until", help="Stream events until this timestamp")] = None,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Receive real time events from containers"""
+        del dry_run  # nothing to change: listings read only
         from pycompose.api import events as api_events
         from pycompose.cli.goformat import docker_timestamp
         from pycompose.errors import PycomposeError
