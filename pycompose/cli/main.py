@@ -146,8 +146,11 @@ def run() -> None:
     _register()
     from typer._click.exceptions import ClickException
 
+    from pycompose.cli import fast
+
     try:
-        app(args=argv, prog_name="pycompose", standalone_mode=False)
+        if not fast.run(app, argv):
+            app(args=argv, prog_name="pycompose", standalone_mode=False)
     except PycomposeError as exc:
         sys.stderr.write(f"{exc}\n")
         sys.exit(exc.exit_code)
