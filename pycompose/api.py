@@ -217,6 +217,8 @@ def run_builds(project: Any, names: Any, *, engine: Any, sink: Any, options: Any
                on_line: Any = None, limit: int | None = None) -> dict[str, str]:
     """Build the images of ``names`` in parallel (at most ``limit`` at a time); the first
     failure is raised once every build has ended."""
+    if not names:
+        return {}
     import anyio
     import anyio.to_thread
 
@@ -512,7 +514,6 @@ def ensure_images(
     import anyio
     import anyio.to_thread
 
-    from pycompose.engine.auth import DockerConfig
     from pycompose.engine.images import local_image
     from pycompose.engine.images import pull as pull_image
     from pycompose.errors import PycomposeError
@@ -527,8 +528,6 @@ def ensure_images(
                        force_build=build)
     buildable = {project.services[n].image for n in project.services
                  if project.services[n].has_build}
-    config = DockerConfig.load() if pulls else None
-    threads = _limiter(limit)
 
     async def one(name: str) -> None:
         service = project.services[name]
@@ -557,6 +556,10 @@ def ensure_images(
                     group.start_soon(one, name)
 
     if pulls:
+        from pycompose.engine.auth import DockerConfig
+
+        config = DockerConfig.load()
+        threads = _limiter(limit)
         anyio.run(main)
     builds = plan_builds(project, names, local, force=build, override=pull)
     run_builds(project, builds, engine=engine, sink=sink, on_line=on_line, limit=limit)
