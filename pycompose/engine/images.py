@@ -7,6 +7,7 @@ missing image is clear without the engine's context.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -179,11 +180,8 @@ def inspect(engine: Engine, image: str) -> dict[str, Any] | None:
 
 def project_images(engine: Engine, project: str) -> list[ProjectImage]:
     """Tagged images the engine lists with the project's label (what Compose built)."""
-    try:
-        raw = engine.raw.images(filters={"label": [f"{L.PROJECT}={project}"],
-                                         "dangling": False})
-    except Exception as exc:  # the SDK raises its own error types; report them uniformly
-        raise EngineError(str(exc)) from None
+    filters = json.dumps({"label": [f"{L.PROJECT}={project}"], "dangling": ["false"]})
+    raw = engine._get("/images/json", {"filters": filters})
     out = []
     for item in raw:
         tags = tuple(t for t in item.get("RepoTags") or () if t != "<none>:<none>")
