@@ -310,6 +310,7 @@ class Executor:
             refs=self.state.first_ids(), names=self.state.names_by_service(),
             inherited=inherited, name=op.args.get("tmp_name"),
             api_version=self.engine.api_version,
+            replaces=self._observed_name(op.args.get("replaces")),
         )
         cid = await self.call(self.engine.create_container, request.name, request.payload,
                               request.platform)
@@ -322,9 +323,19 @@ class Executor:
         else:
             self._pending_rename[(service.name, number)] = cid
 
+    def _observed_name(self, container_id: str | None) -> str | None:
+        if container_id is None:
+            return None
+        for container in self.observed.containers:
+            if container.id == container_id:
+                return container.name
+        return None
+
     async def _op_rename(self, op: Op) -> None:
         key = (op.args["service"], int(op.args["number"]))
-        cid = self._pending_rename.pop(key)
+        # An existing container (the replacement an interrupted recreate left) or the one
+        # just created in place of the old one.
+        cid = op.args.get("id") or self._pending_rename.pop(key)
         await self.call(self.engine.rename, cid, op.args["name"])
         self.state.ids[key] = cid
         self.state.names[key] = op.args["name"]

@@ -261,6 +261,7 @@ class _UpPlanner:
         replicas = options.scale.get(name, service.replicas)
         existing = self.observed.service_containers(name)
         causes = {c.id: self.recreate_cause(service, c) for c in existing}
+        existing, cleared = self.remove_leftovers(service, existing, causes)
         # As Compose: up-to-date containers with the lowest numbers are kept, outdated ones
         # and then the highest numbers go first when scaling down.
         ranked = (sorted((c for c in existing if not causes[c.id]), key=lambda c: c.number)
@@ -297,12 +298,21 @@ class _UpPlanner:
             resource = f"Container {cname}"
             cause = cause_of[number]
             restart_stop = self.restart_stops.get(container.id)
+            # Leftovers holding this number (and maybe this name) go first.
+            clear = cleared.get(number, set())
+            if not cause and container.name != cname:
+                # The replacement of an interrupted recreate: it only lacks its name.
+                renamed = plan.add(Op(f"{cid}:rename", RENAME, resource,
+                                      "interrupted recreate", frozenset(clear),
+                                      args={"service": name, "number": number, "name": cname,
+                                            "id": container.id}))
+                clear = {renamed.id}
             if cause:
                 if number == first:
                     self.renewed.add(name)
                 tmp = f"{container.short_id}_{cname}"
                 create = plan.add(Op(f"{cid}:create", CREATE_CONTAINER, resource, cause,
-                                     frozenset(base_deps | ref_exists),
+                                     frozenset(base_deps | ref_exists | clear),
                                      args={"service": name, "number": number, "tmp_name": tmp,
                                            "replaces": container.id}))
                 stop_deps = {create.id} | ({restart_stop} if restart_stop else set())
@@ -324,19 +334,20 @@ class _UpPlanner:
                     start_ids.append(start.id)
             elif restart_stop and not options.no_start:
                 start = plan.add(Op(f"{cid}:start", START, resource, "dependency recreated",
-                                    frozenset({restart_stop} | start_after),
+                                    frozenset({restart_stop} | start_after | clear),
                                     args={"service": name, "number": number,
                                           "id": container.id}))
                 start_ids.append(start.id)
             elif not container.running and not options.no_start:
                 start = plan.add(Op(f"{cid}:start", START, resource, "stopped",
-                                    frozenset(base_deps | start_after),
+                                    frozenset(base_deps | start_after | clear),
                                     args={"service": name, "number": number,
                                           "id": container.id}))
                 start_ids.append(start.id)
             else:
                 running = plan.add(Op(f"{cid}:running", RUNNING, resource,
                                       "up to date" if container.running else "created",
+                                      frozenset(clear),
                                       args={"service": name, "number": number,
                                             "id": container.id}))
                 start_ids.append(running.id)
@@ -362,6 +373,36 @@ class _UpPlanner:
                                 "dependencies wait for it", frozenset(start_ids),
                                 args={"service": name}))
             self.ready_op[name] = ready.id
+
+    def remove_leftovers(self, service: Service, existing: list[ObservedContainer],
+                         causes: Mapping[str, str]
+                         ) -> tuple[list[ObservedContainer], dict[int, set[str]]]:
+        """Keep one container per number; plan the removal of the others.
+
+        An interrupted recreate leaves two containers with one number: the old one and its
+        replacement under a temporary name (Compose keeps both, and later runs the replacement
+        under that name). The one kept is up to date if one is, then the one with the right
+        name, then a running one. Returns the kept containers and, per number, the removals
+        that must finish before the kept one is renamed or replaced.
+        """
+        by_number: dict[int, list[ObservedContainer]] = {}
+        for container in existing:
+            by_number.setdefault(container.number, []).append(container)
+        kept: list[ObservedContainer] = []
+        cleared: dict[int, set[str]] = {}
+        for number, group in sorted(by_number.items()):
+            cname = _container_name(self.project, service, number)
+            group.sort(key=lambda c: (bool(causes[c.id]), c.name != cname, not c.running, c.id))
+            kept.append(group[0])
+            for extra in group[1:]:
+                base = f"{_container_id(service.name, number)}:leftover:{extra.short_id}"
+                resource = f"Container {extra.name}"
+                stop = self.plan.add(Op(f"{base}:stop", STOP, resource, "leftover",
+                                        args={"id": extra.id, "timeout": self.options.timeout}))
+                remove = self.plan.add(Op(f"{base}:remove", REMOVE, resource, "leftover",
+                                          frozenset({stop.id}), args={"id": extra.id}))
+                cleared.setdefault(number, set()).add(remove.id)
+        return kept, cleared
 
     def stop_restart_dependants(self, service: Service) -> set[str]:
         """Compose stops the running containers of services that depend on ``service`` with

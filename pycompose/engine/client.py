@@ -210,15 +210,13 @@ class Engine:
         self._call("DELETE", f"/containers/{_ref(ref)}",
                    params={"v": int(volumes), "force": int(force)})
 
-    @_translate
     def copy_to_container(self, ref: str, path: str, archive: bytes, *,
                           copy_uid_gid: bool = False) -> None:
         """Extract the tar ``archive`` into the container at ``path`` (``PUT .../archive``)."""
-        url = self.raw._url("/containers/{0}/archive", ref)
         params = {"path": path, "noOverwriteDirNonDir": "true"}
         if copy_uid_gid:
             params["copyUIDGID"] = "true"
-        self.raw._raise_for_status(self.raw._put(url, params=params, data=archive))
+        self._call("PUT", f"/containers/{_ref(ref)}/archive", params=params, body=archive)
 
     def rename(self, ref: str, name: str) -> None:
         self._call("POST", f"/containers/{_ref(ref)}/rename", params={"name": name})

@@ -690,13 +690,15 @@ def container_request(
     name: str | None = None,
     oneoff: bool = False,
     api_version: str | None = None,
+    replaces: str | None = None,
 ) -> ContainerRequest:
     """The create payload for replica ``number`` of ``service``.
 
     ``refs``: first container id per service (for ``service:`` modes); ``names``: container
     names per service (links); ``inherited``: anonymous volume name per target,
     taken over from the container being replaced; ``api_version``: the engine's API version
-    (``None`` for the newest), which decides where a few settings go, as in Compose.
+    (``None`` for the newest), which decides where a few settings go, as in Compose;
+    ``replaces``: the name of the container this one replaces.
     """
     refs = refs or {}
     names = names or {}
@@ -719,6 +721,9 @@ def container_request(
         L.SERVICE: service.name,
         L.VERSION: L.COMPOSE_VERSION,
     })
+    if replaces is not None:
+        # Compose marks a replacement with the old container's name, project prefix cut.
+        labels[L.REPLACE] = replaces.removeprefix(f"{project.name}-")
     binds, mounts = _volumes(project, service, inherited or {})
     links = _links(project, service, number, names)
     network_mode = spec.get("network_mode")
