@@ -47,6 +47,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _free_port_pair() -> str:
+    """Two consecutive free ports, as ``A-B``."""
+    for _ in range(50):
+        first = _free_port()
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", first + 1))
+            except OSError:
+                continue
+        return f"{first}-{first + 1}"
+    raise RuntimeError("no two consecutive free ports")
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -68,6 +81,7 @@ CASES = [
 
 def case_env(case: Case, tmp_path: Path) -> dict[str, str]:
     return {"PORT_A": str(_free_port()), "PORT_B": str(_free_port()),
+            "PORT_RANGE": _free_port_pair(),
             "SCRATCH_DIR": str(tmp_path / "scratch"), **case.env}
 
 
@@ -231,3 +245,153 @@ def write(directory: Path, text: str) -> Path:
     (directory / "compose.yaml").write_text(
         textwrap.dedent(text).lstrip("\n").replace("COMMAND", COMMAND))
     return directory
+
+
+@dataclass
+class Run:
+    """What one tool did over a sequence of commands on its own project."""
+
+    outputs: list[tuple[int, list[str]]] = field(default_factory=list)
+    snapshots: list[dict[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def progress_lines(stderr: str, project: str) -> list[str]:
+    """Progress and error lines with the project name and log timestamps put aside, sorted
+    (both tools run independent steps concurrently)."""
+    out = []
+    for line in stderr.splitlines():
+        line = re.sub(r'^time="[^"]*" level=warning msg=', "WARN ", line.replace(project, "<P>"))
+        out.append(line.strip())
+    return sorted(out)
+
+
+def snapshot(client: docker.DockerClient, project: str) -> dict[str, dict[str, Any]]:
+    """Per container: id (as an alias stable within one run), state, start time order."""
+    infos = containers(client, project)
+    return {name.replace(project, "<P>"): {"id": info["Id"], "status": info["State"]["Status"],
+                                           "started": info["State"]["StartedAt"]}
+            for name, info in infos.items()}
+
+
+def run_both(directory: Path, projects: tuple[str, str],
+             steps: list[tuple[tuple[str, ...], dict[str, str]]],
+             client: docker.DockerClient) -> dict[str, Run]:
+    runs = {}
+    for tool, run, project in (("compose", run_oracle, projects[0]),
+                               ("pycompose", run_pycompose, projects[1])):
+        record = Run()
+        for args, env in steps:
+            result = run("-p", project, *args, cwd=directory, env=env)
+            record.outputs.append((result.returncode, progress_lines(result.stderr, project)))
+            record.snapshots.append(snapshot(client, project))
+        run("-p", project, "down", "-v", "-t", "0", cwd=directory)
+        runs[tool] = record
+    return runs
+
+
+def changes(run: Run) -> list[dict[str, str]]:
+    """Between consecutive snapshots, per container: kept, restarted, replaced, new or gone."""
+    out = []
+    for before, after in zip(run.snapshots, run.snapshots[1:], strict=False):
+        step = {}
+        for name in sorted(set(before) | set(after)):
+            if name not in after:
+                step[name] = "gone"
+            elif name not in before:
+                step[name] = "new"
+            elif before[name]["id"] != after[name]["id"]:
+                step[name] = "replaced"
+            elif before[name]["started"] != after[name]["started"]:
+                step[name] = "restarted"
+            else:
+                step[name] = "kept"
+            if name in after:
+                step[name] += f" {after[name]['status']}"
+        out.append(step)
+    return out
+
+
+def test_recreate_rules_match_compose(
+    docker_client: docker.DockerClient, oracle_bin: Path, engine_project: str,
+    second_project: str, tmp_path: Path,
+) -> None:
+    write(tmp_path, """
+        services:
+          db: {image: pycompose/busybox, command: COMMAND, environment: {V: "${V:-1}"}}
+          web:
+            image: pycompose/busybox
+            command: COMMAND
+            depends_on: {db: {condition: service_started, restart: true}}
+          other: {image: pycompose/busybox, command: COMMAND, depends_on: [db]}
+          worker: {image: pycompose/busybox, command: COMMAND, environment: {W: "${W:-1}"}}
+          gone: {image: pycompose/busybox, command: COMMAND}
+    """)
+    steps: list[tuple[tuple[str, ...], dict[str, str]]] = [
+        (("up", "-d", "--scale", "worker=3"), {}),
+        (("up", "-d", "--scale", "worker=3"), {"V": "2"}),
+        (("up", "-d", "--scale", "worker=2", "--no-recreate"), {"W": "2"}),
+        (("up", "-d", "--scale", "worker=3"), {"W": "2"}),
+        (("up", "-d", "--no-deps", "--force-recreate", "web"), {"W": "2"}),
+        (("up", "-d", "--scale", "worker=1", "db", "worker"), {"W": "2"}),
+    ]
+    runs = run_both(tmp_path, (engine_project, second_project), steps, docker_client)
+    assert changes(runs["pycompose"]) == changes(runs["compose"])
+    codes = [code for code, _ in runs["pycompose"].outputs]
+    assert codes == [code for code, _ in runs["compose"].outputs] == [0] * len(steps)
+
+
+def test_orphans_and_dependency_failures_read_like_compose(
+    docker_client: docker.DockerClient, oracle_bin: Path, engine_project: str,
+    second_project: str, tmp_path: Path,
+) -> None:
+    write(tmp_path, """
+        services:
+          init: {image: pycompose/busybox, command: ["sh", "-c", "exit ${CODE:-0}"]}
+          optional: {image: pycompose/busybox, command: ["sh", "-c", "exit 3"]}
+          web:
+            image: pycompose/busybox
+            command: COMMAND
+            depends_on:
+              init: {condition: service_completed_successfully}
+              optional: {condition: service_completed_successfully, required: false}
+    """)
+    steps: list[tuple[tuple[str, ...], dict[str, str]]] = [
+        (("up", "-d"), {}),
+        (("up", "-d"), {"CODE": "1"}),
+    ]
+    runs = run_both(tmp_path, (engine_project, second_project), steps, docker_client)
+    assert runs["pycompose"].outputs == runs["compose"].outputs
+    assert changes(runs["pycompose"]) == changes(runs["compose"])
+
+
+def test_recreated_containers_match_compose(
+    docker_client: docker.DockerClient, oracle_bin: Path, engine_project: str,
+    second_project: str, tmp_path: Path,
+) -> None:
+    write(tmp_path, """
+        services:
+          db:
+            image: pycompose/busybox
+            command: COMMAND
+            environment: {V: "${V:-1}"}
+            volumes: [/anonymous, named:/named]
+        volumes:
+          named:
+    """)
+    seen = {}
+    for run, project in ((run_oracle, engine_project), (run_pycompose, second_project)):
+        assert run("-p", project, "up", "-d", cwd=tmp_path).returncode == 0
+        name = f"{project}-db-1"
+        docker_client.containers.get(name).exec_run(["sh", "-c", "echo kept > /anonymous/f"])
+        first = containers(docker_client, project)[name]
+        result = run("-p", project, "up", "-d", cwd=tmp_path, env={"V": "2"})
+        assert result.returncode == 0, result.stderr
+        infos = containers(docker_client, project)
+        assert infos[name]["Id"] != first["Id"]
+        anonymous = [m["Name"] for m in first["Mounts"] if m["Destination"] == "/anonymous"]
+        assert [m["Name"] for m in infos[name]["Mounts"] if m["Destination"] == "/anonymous"] \
+            == anonymous
+        data = docker_client.containers.get(name).exec_run(["cat", "/anonymous/f"]).output
+        seen[project] = (normalized(infos, project, set()), data,
+                         progress_lines(result.stderr, project))
+    assert seen[second_project] == seen[engine_project]
