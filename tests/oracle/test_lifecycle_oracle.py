@@ -165,6 +165,15 @@ def injected_files(client: docker.DockerClient, infos: dict[str, dict[str, Any]]
     return out
 
 
+def project_resources(client: docker.DockerClient, project: str) -> dict[str, str]:
+    """Networks (name -> id) and volumes (name -> creation time) of the project."""
+    label = {"label": f"{PROJECT_LABEL}={project}"}
+    out = {f"network {n.name}": str(n.id) for n in client.networks.list(filters=label)}
+    out |= {f"volume {v.name}": str(v.attrs.get("CreatedAt"))
+            for v in client.volumes.list(filters=label)}
+    return out
+
+
 def container_events(client: docker.DockerClient, project: str, since: float,
                      until: float) -> list[str]:
     """Container events of ``project`` that change something, between two times."""
@@ -215,11 +224,13 @@ def test_the_other_tool_changes_nothing_then_takes_the_project_down(
     up = run_first("-p", engine_project, "up", *case.up, cwd=directory, env=env)
     assert up.returncode == 0, up.stderr
     before = {n: i["Id"] for n, i in containers(docker_client, engine_project).items()}
+    resources = project_resources(docker_client, engine_project)
     since = time.time()
     again = run_second("-p", engine_project, "up", *case.up, cwd=directory, env=env)
     assert again.returncode == 0, again.stderr
     until = time.time() + 0.5
     assert {n: i["Id"] for n, i in containers(docker_client, engine_project).items()} == before
+    assert project_resources(docker_client, engine_project) == resources
     assert not re.search(r"\b(Created|Recreated|Recreate|Started|Stopped|Removed)\b",
                          again.stderr), again.stderr
     events = container_events(docker_client, engine_project, since, until)
