@@ -118,6 +118,7 @@ class Executor:
         self.wait_timeout = wait_timeout
         self.state = RunState()
         self._pending_rename: dict[tuple[str, int], str] = {}
+        self._proxy_env: dict[str, str] | None = None
         for c in observed.containers:
             if not c.oneoff:
                 self.state.ids[(c.service, c.number)] = c.id
@@ -311,6 +312,7 @@ class Executor:
             inherited=inherited, name=op.args.get("tmp_name"),
             api_version=self.engine.api_version,
             replaces=self._observed_name(op.args.get("replaces")),
+            proxy_env=self.proxy_env(),
         )
         cid = await self.call(self.engine.create_container, request.name, request.payload,
                               request.platform)
@@ -322,6 +324,24 @@ class Executor:
             self.emit(op.resource, "Created", done=True)
         else:
             self._pending_rename[(service.name, number)] = cid
+
+    def proxy_env(self) -> dict[str, str]:
+        """Proxy variables from the docker CLI config, read once per run."""
+        if self._proxy_env is None:
+            import json
+            import os
+
+            from pycompose.engine.auth import config_dir
+            from pycompose.engine.convert import proxy_environment
+
+            try:
+                config = json.loads((config_dir() / "config.json").read_text())
+            except (OSError, ValueError):
+                config = {}
+            host = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+            self._proxy_env = proxy_environment(config if isinstance(config, dict) else {},
+                                                host)
+        return self._proxy_env
 
     def _observed_name(self, container_id: str | None) -> str | None:
         if container_id is None:

@@ -254,11 +254,32 @@ def _healthcheck(spec: Mapping[str, Any], api_version: str | None) -> dict[str, 
     return out
 
 
-def _env(spec: Mapping[str, Any]) -> list[str] | None:
-    environment = spec.get("environment")
+def _env(spec: Mapping[str, Any], proxy_env: Mapping[str, str]) -> list[str] | None:
+    environment: dict[str, Any] = {**proxy_env, **(spec.get("environment") or {})}
     if not environment:
         return None
     return [k if v is None else f"{k}={v}" for k, v in sorted(environment.items())]
+
+
+_PROXY_KEYS = (("HTTP_PROXY", "httpProxy"), ("HTTPS_PROXY", "httpsProxy"),
+               ("NO_PROXY", "noProxy"), ("FTP_PROXY", "ftpProxy"), ("ALL_PROXY", "allProxy"))
+
+
+def proxy_environment(docker_config: Mapping[str, Any], daemon_host: str) -> dict[str, str]:
+    """The proxy variables the docker CLI config (``proxies``) gives every container Compose
+    creates, in upper and lower case; the service's own environment wins over them."""
+    proxies = docker_config.get("proxies")
+    if not isinstance(proxies, Mapping):
+        return {}
+    settings = proxies.get(daemon_host) if daemon_host in proxies else proxies.get("default")
+    if not isinstance(settings, Mapping):
+        return {}
+    out: dict[str, str] = {}
+    for variable, key in _PROXY_KEYS:
+        value = settings.get(key)
+        if value:
+            out[variable] = out[variable.lower()] = str(value)
+    return out
 
 
 def _bind_string(source: str, mount: Mapping[str, Any]) -> str:
@@ -691,6 +712,7 @@ def container_request(
     oneoff: bool = False,
     api_version: str | None = None,
     replaces: str | None = None,
+    proxy_env: Mapping[str, str] | None = None,
 ) -> ContainerRequest:
     """The create payload for replica ``number`` of ``service``.
 
@@ -698,7 +720,8 @@ def container_request(
     names per service (links); ``inherited``: anonymous volume name per target,
     taken over from the container being replaced; ``api_version``: the engine's API version
     (``None`` for the newest), which decides where a few settings go, as in Compose;
-    ``replaces``: the name of the container this one replaces.
+    ``replaces``: the name of the container this one replaces; ``proxy_env``: see
+    :func:`proxy_environment`.
     """
     refs = refs or {}
     names = names or {}
@@ -794,7 +817,7 @@ def container_request(
         "Tty": bool(spec.get("tty")),
         "OpenStdin": bool(spec.get("stdin_open")),
         "StdinOnce": False,
-        "Env": _env(spec),
+        "Env": _env(spec, proxy_env or {}),
         "Cmd": list(spec["command"]) if spec.get("command") is not None else None,
         "Image": service.image,
         "Volumes": None,
@@ -834,7 +857,8 @@ def container_request(
                 connect.append((project.networks[key].name, endpoint))
         config["NetworkingConfig"] = {"EndpointsConfig": endpoints}
     return ContainerRequest(name=create_name, payload=config, connect=tuple(connect),
-                            platform=spec.get("platform"))
+                            platform=spec.get("platform")
+                            or project.environment.get("DOCKER_DEFAULT_PLATFORM"))
 
 
 def _volumes_from(spec: Mapping[str, Any], refs: Mapping[str, str]) -> list[str]:

@@ -65,12 +65,14 @@ class Case:
     name: str
     up: tuple[str, ...] = ("-d",)
     env: dict[str, str] = field(default_factory=dict)
+    # Run with a docker CLI config that sets proxies (Compose passes them to containers).
+    proxies: bool = False
 
 
 CASES = [
     Case("container-config"),
     Case("volumes"),
-    Case("resources"),
+    Case("resources", proxies=True),
     Case("network-modes"),
     Case("networks"),
     Case("secrets-configs", env={"LIFECYCLE_SECRET": "s3cret", "LIFECYCLE_CONFIG": "c0nfig"}),
@@ -80,7 +82,14 @@ CASES = [
 
 
 def case_env(case: Case, tmp_path: Path) -> dict[str, str]:
-    return {"PORT_A": str(_free_port()), "PORT_B": str(_free_port()),
+    extra = {}
+    if case.proxies:
+        config = tmp_path / "docker-config"
+        config.mkdir(exist_ok=True)
+        (config / "config.json").write_text(json.dumps({"proxies": {"default": {
+            "httpProxy": "http://10.213.9.1:3128", "noProxy": "localhost"}}}))
+        extra["DOCKER_CONFIG"] = str(config)
+    return {**extra, "PORT_A": str(_free_port()), "PORT_B": str(_free_port()),
             "PORT_RANGE": _free_port_pair(),
             "SCRATCH_DIR": str(tmp_path / "scratch"), **case.env}
 
