@@ -21,6 +21,7 @@ from pycompose.engine.client import Engine, NotFound
 from pycompose.engine.convert import (
     container_request,
     injected_files,
+    network_endpoint,
     network_payload,
     service_config_hash,
     volume_hash_input,
@@ -32,9 +33,11 @@ from pycompose.model import Project, Service
 from pycompose.plan import (
     CHECK_NETWORK,
     CHECK_VOLUME,
+    CONNECT,
     CREATE_CONTAINER,
     CREATE_NETWORK,
     CREATE_VOLUME,
+    DISCONNECT,
     KILL,
     PAUSE,
     REMOVE,
@@ -168,6 +171,8 @@ class Executor:
             STOP: self._op_stop,
             REMOVE: self._op_remove,
             WAIT: self._op_wait,
+            CONNECT: self._op_connect,
+            DISCONNECT: self._op_disconnect,
             KILL: self._op_kill,
             PAUSE: self._op_pause,
             UNPAUSE: self._op_unpause,
@@ -260,6 +265,18 @@ class Executor:
             self.emit(op.resource, "Warning", text=(
                 f'Volume "{volume.name}" exists but doesn\'t match configuration in compose '
                 "file: keeping the existing volume and its data"))
+
+    async def _op_disconnect(self, op: Op) -> None:
+        with suppress(NotFound):
+            await self.call(self.engine.disconnect_network, op.args["network"], op.args["id"],
+                            True)
+
+    async def _op_connect(self, op: Op) -> None:
+        service = self.project.services[op.args["service"]]
+        endpoint = network_endpoint(self.project, service, int(op.args["number"]),
+                                    op.args["key"], self.state.names_by_service())
+        await self.call(self.engine.connect_network, self.project.networks[op.args["key"]].name,
+                        op.args["id"], endpoint)
 
     async def _op_remove_network(self, op: Op) -> None:
         self.emit(op.resource, "Removing")

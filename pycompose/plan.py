@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pycompose.engine.observe import ObservedContainer, ObservedState
-from pycompose.model import Project, Service
+from pycompose.model import Network, Project, Service
 
 CREATE_NETWORK = "create_network"
 CHECK_NETWORK = "check_network"
@@ -20,6 +20,7 @@ CREATE_VOLUME = "create_volume"
 CHECK_VOLUME = "check_volume"
 CREATE_CONTAINER = "create_container"
 CONNECT = "connect"
+DISCONNECT = "disconnect"
 START = "start"
 STOP = "stop"
 REMOVE = "remove"
@@ -182,6 +183,10 @@ class _UpPlanner:
                 plan.add(Op(f"network:{key}", CHECK_NETWORK, resource,
                             "external network must exist", args={"key": key}))
             elif network.name in observed.networks:
+                seen = observed.networks[network.name]
+                if seen.config_hash and seen.config_hash != _network_hash(network):
+                    self.replace_network(key, network.name, seen.id)
+                    continue
                 plan.add(Op(f"network:{key}", CHECK_NETWORK, resource, "exists",
                             args={"key": key, "observed": True}))
             else:
@@ -199,6 +204,45 @@ class _UpPlanner:
             else:
                 plan.add(Op(f"volume:{key}", CREATE_VOLUME, resource, "missing",
                             args={"key": key}))
+
+    def replace_network(self, key: str, name: str, network_id: str) -> None:
+        """A network whose configuration changed: as Compose, stop the containers of the
+        services on it, disconnect them, remove the network, create it again and connect them
+        back (pycompose with their aliases and addresses, which Compose drops); they start
+        again after that, or are recreated if they have to be."""
+        resource = f"Network {name}"
+        detached: set[str] = set()
+        reattach: list[tuple[str, ObservedContainer]] = []
+        for service_name in self.names:
+            service = self.project.services[service_name]
+            if service.network_mode or key not in service.networks:
+                continue
+            for container in self.observed.service_containers(service_name):
+                base = f"container:{service_name}:{container.short_id}"
+                stopped: frozenset[str] = frozenset()
+                if container.running:
+                    stopped = frozenset({self.plan.add(Op(
+                        f"{base}:stop-for-network", STOP, f"Container {container.name}",
+                        f"network {name} changed",
+                        args={"id": container.id, "timeout": self.options.timeout})).id})
+                detached.add(self.plan.add(Op(
+                    f"{base}:disconnect:{key}", DISCONNECT, resource, "network changed",
+                    stopped, args={"id": container.id, "network": name})).id)
+                reattach.append((service_name, container))
+        remove = self.plan.add(Op(f"network:{key}:remove", REMOVE_NETWORK, resource,
+                                  "configuration changed", frozenset(detached),
+                                  args={"name": name, "id": network_id}))
+        create = self.plan.add(Op(f"network:{key}", CREATE_NETWORK, resource,
+                                  "configuration changed", frozenset({remove.id}),
+                                  args={"key": key}))
+        for service_name, container in reattach:
+            connect = self.plan.add(Op(
+                f"container:{service_name}:{container.short_id}:connect:{key}", CONNECT,
+                resource, "network recreated", frozenset({create.id}),
+                args={"id": container.id, "service": service_name, "number": container.number,
+                      "key": key}))
+            # Started again (or replaced) once connected, like restart dependants.
+            self.restart_stops[container.id] = connect.id
 
     def plan_orphans(self) -> None:
         known = set(self.project.services) | set(self.project.disabled)
@@ -447,6 +491,13 @@ def _references(service: Service) -> set[str]:
         if target != "container":
             refs.add(target)
     return refs
+
+
+def _network_hash(network: Network) -> str:
+    from pycompose.engine.convert import network_hash_input
+    from pycompose.serialize import config_hash
+
+    return config_hash(network_hash_input(network))
 
 
 def _linked(service: Service) -> set[str]:

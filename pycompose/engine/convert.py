@@ -655,6 +655,14 @@ def _endpoint(service: Service, key: str, name: str, links: list[str] | None,
     return endpoint
 
 
+def network_endpoint(project: Project, service: Service, number: int, key: str,
+                     names: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
+    """The endpoint of replica ``number`` of ``service`` on network ``key``, for a connect
+    after creation (aliases, addresses and links as at creation)."""
+    links = _links(project, service, number, names or {})
+    return _endpoint(service, key, container_name(project, service, number), links)
+
+
 def _container_mac_address(service: Service, networks: list[str],
                            api_version: str | None) -> str:
     """``Config.MacAddress``: Engine API 1.44 moved the MAC address to the endpoints; before

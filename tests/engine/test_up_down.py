@@ -217,6 +217,32 @@ def test_no_deps_no_start_and_named_services_bring_their_dependencies(
     assert states(docker_client, p) == {f"{p}-db-1": "running", f"{p}-web-1": "running"}
 
 
+def test_changed_network_is_replaced_and_containers_keep_their_aliases(
+    docker_client: docker.DockerClient, engine_project: str, tmp_path: Path,
+) -> None:
+    p = engine_project
+    write(tmp_path, """
+        services:
+          a: {image: pycompose/busybox, command: COMMAND, networks: {n: {aliases: [alpha]}}}
+        networks:
+          n:
+            labels: {v: "${V:-1}"}
+    """)
+    ok(up(tmp_path, p))
+    first = ids(docker_client, p)
+    old_network = docker_client.networks.get(f"{p}_n").id
+    ok(up(tmp_path, p, env={"V": "2"}))
+    assert ids(docker_client, p) == first
+    network = docker_client.networks.get(f"{p}_n")
+    assert network.id != old_network
+    assert network.attrs["Labels"]["v"] == "2"
+    endpoint = docker_client.api.inspect_container(first[f"{p}-a-1"])["NetworkSettings"][
+        "Networks"][f"{p}_n"]
+    # Compose reconnects the container without its aliases; pycompose keeps them.
+    assert {f"{p}-a-1", "a", "alpha"} <= set(endpoint["Aliases"])
+    assert states(docker_client, p) == {f"{p}-a-1": "running"}
+
+
 # -- data safety -----------------------------------------------------------------------------
 
 def test_recreate_keeps_anonymous_volume_data(

@@ -415,3 +415,26 @@ def test_recreated_containers_match_compose(
         seen[project] = (normalized(infos, project, set()), data,
                          progress_lines(result.stderr, project))
     assert seen[second_project] == seen[engine_project]
+
+
+def test_changed_network_is_replaced_as_compose_does(
+    docker_client: docker.DockerClient, oracle_bin: Path, engine_project: str,
+    second_project: str, tmp_path: Path,
+) -> None:
+    write(tmp_path, """
+        services:
+          a: {image: pycompose/busybox, command: COMMAND, networks: [n]}
+          b: {image: pycompose/busybox, command: COMMAND}
+        networks:
+          n:
+            labels: {v: "${V:-1}"}
+    """)
+    steps: list[tuple[tuple[str, ...], dict[str, str]]] = [
+        (("up", "-d"), {}), (("up", "-d"), {"V": "2"}), (("up", "-d"), {"V": "2"}),
+    ]
+    runs = run_both(tmp_path, (engine_project, second_project), steps, docker_client)
+    assert changes(runs["pycompose"]) == changes(runs["compose"]) == [
+        {"<P>-a-1": "restarted running", "<P>-b-1": "kept running"},
+        {"<P>-a-1": "kept running", "<P>-b-1": "kept running"},
+    ]
+    assert [code for code, _ in runs["pycompose"].outputs] == [0, 0, 0]
