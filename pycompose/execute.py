@@ -205,23 +205,17 @@ class Executor:
         self.emit(op.resource, "Created", done=True)
 
     async def _op_check_network(self, op: Op) -> None:
+        # Only an external network needs a look: a project network whose configuration
+        # changed is replaced by the planner.
         network = self.project.networks[op.args["key"]]
-        if network.external:
-            try:
-                await self.call(self.engine.inspect_network, network.name)
-            except NotFound:
-                raise EngineError(
-                    f"network {network.name} declared as external, but could not be found"
-                ) from None
+        if not network.external:
             return
-        observed = self.observed.networks.get(network.name)
-        expected = network_payload(self.project, network)["Labels"][L.CONFIG_HASH]
-        if observed is not None and observed.config_hash and observed.config_hash != expected:
+        try:
+            await self.call(self.engine.inspect_network, network.name)
+        except NotFound:
             raise EngineError(
-                f"network {network.name} exists but doesn't match the configuration in the "
-                "compose file (config hash changed): remove it with `pycompose down` and run "
-                "`pycompose up` again"
-            )
+                f"network {network.name} declared as external, but could not be found"
+            ) from None
 
     async def _op_create_volume(self, op: Op) -> None:
         volume = self.project.volumes[op.args["key"]]
