@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -62,6 +63,15 @@ def ids(client: docker.DockerClient, project: str) -> dict[str, str]:
 
 def states(client: docker.DockerClient, project: str) -> dict[str, str]:
     return {name: c["state"] for name, c in containers(client, project).items()}
+
+
+def _instant(stamp: str) -> str:
+    """An engine timestamp (RFC 3339, up to nine fraction digits, trailing zeros cut) in a
+    form that sorts by time."""
+    match = re.fullmatch(r"(.*?T[\d:]+)(?:\.(\d+))?(.*)", stamp)
+    assert match, stamp
+    assert match.group(3) in ("Z", "+00:00"), stamp
+    return f"{match.group(1)}.{(match.group(2) or '').ljust(9, '0')}"
 
 
 def exec_in(client: docker.DockerClient, container: str, script: str) -> str:
@@ -340,8 +350,8 @@ def test_service_healthy_dependency_is_waited_for(
     web = docker_client.api.inspect_container(f"{p}-web-1")
     db = docker_client.api.inspect_container(f"{p}-db-1")
     assert web["State"]["Running"]
-    healthy_at = db["State"]["Health"]["Log"][0]["End"]
-    assert web["State"]["StartedAt"] > healthy_at
+    healthy_at = _instant(db["State"]["Health"]["Log"][0]["End"])
+    assert _instant(web["State"]["StartedAt"]) > healthy_at
 
 
 def test_completed_successfully_dependency(
