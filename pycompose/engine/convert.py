@@ -845,7 +845,7 @@ def container_request(
         config["StopSignal"] = spec["stop_signal"]
     if spec.get("stop_grace_period"):
         config["StopTimeout"] = _seconds(spec["stop_grace_period"])
-    mac_address = "" if network_mode else _container_mac_address(service, networks, api_version)
+    mac_address = _container_mac_address(service, networks, api_version)
     if mac_address:
         config["MacAddress"] = mac_address
     if network_mode == "disabled":
