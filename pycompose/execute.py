@@ -122,6 +122,8 @@ class Executor:
         self.state = RunState()
         self._pending_rename: dict[tuple[str, int], str] = {}
         self._proxy_env: dict[str, str] | None = None
+        # Services the running plan acts on: only their conditions are waited for.
+        self._planned: set[str] = set()
         for c in observed.containers:
             if not c.oneoff:
                 self.state.ids[(c.service, c.number)] = c.id
@@ -142,6 +144,8 @@ class Executor:
     async def run(self, plan: Plan) -> None:
         """Run every operation of ``plan``; raise the first failure."""
         finished = {op_id: anyio.Event() for op_id in plan.ops}
+        self._planned = {str(op.args["service"]) for op in plan.ops.values()
+                         if "service" in op.args}
 
         async def run_op(op: Op) -> None:
             for dep in op.deps:
@@ -432,8 +436,11 @@ class Executor:
         dependency ``required: false``; then it is reported as skipped, as Compose does.
         """
         name = op.args["service"]
+        # As Compose, a condition is waited for when a service that sets it is started, not
+        # when only its dependency is (`up db` does not wait for what `web` needs of db).
         deps = [dep for svc in self.project.services.values() for dep in svc.depends_on
-                if dep.service == name and dep.condition in _WAITED]
+                if dep.service == name and dep.condition in _WAITED
+                and svc.name in self._planned]
         containers = [(self.state.names.get(key, cid[:12]), cid)
                       for key, cid in sorted(self.state.ids.items()) if key[0] == name]
         if not deps or not containers:

@@ -354,6 +354,29 @@ def test_service_healthy_dependency_is_waited_for(
     assert _instant(web["State"]["StartedAt"]) > healthy_at
 
 
+def test_a_dependency_started_alone_is_not_waited_for(
+    docker_client: docker.DockerClient, engine_project: str, tmp_path: Path,
+) -> None:
+    p = engine_project
+    write(tmp_path, """
+        services:
+          db:
+            image: pycompose/busybox
+            command: COMMAND
+            healthcheck: {test: ["CMD", "false"], interval: 1s, retries: 1}
+          web:
+            image: pycompose/busybox
+            command: COMMAND
+            depends_on: {db: {condition: service_healthy}}
+    """)
+    out = ok(up(tmp_path, p, "db"))
+    assert "Waiting" not in out
+    failed = up(tmp_path, p)
+    assert failed.returncode == 1
+    assert failed.stderr.strip().endswith(
+        f"dependency failed to start: container {p}-db-1 is unhealthy")
+
+
 def test_completed_successfully_dependency(
     docker_client: docker.DockerClient, engine_project: str, tmp_path: Path,
 ) -> None:
