@@ -186,9 +186,12 @@ class Executor:
         try:
             await handler(op)
         except PycomposeError as exc:
-            # Compose reports a failed pause or unpause by its error alone.
-            if op.kind not in (PAUSE, UNPAUSE) and not getattr(exc, "reported", False):
-                self.emit(op.resource, "Error", done=True, error=True)
+            # As Compose: a failed pause, unpause or start is reported by its error alone, a
+            # failed creation by its message on the container's line.
+            if op.kind in (PAUSE, UNPAUSE, START) or getattr(exc, "reported", False):
+                raise
+            status = str(exc) if op.kind == CREATE_CONTAINER else "Error"
+            self.emit(op.resource, status, done=True, error=True)
             raise
 
     # -- networks and volumes --------------------------------------------------------------

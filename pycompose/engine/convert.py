@@ -522,7 +522,7 @@ def _security_opts(project: Project, opts: Any) -> tuple[list[str] | None, bool]
         key, sep, value = opt.partition("=")
         if not sep and key != "no-new-privileges":
             if ":" not in opt:
-                raise EngineError(f'Invalid security-opt: "{opt}"')
+                raise EngineError(f'invalid security-opt: "{opt}"')
             key, _, value = opt.partition(":")
         if key == "seccomp" and value not in ("unconfined", "builtin"):
             import json
