@@ -194,7 +194,9 @@ class _Builder:
         if tag in (_PLAIN, "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool",
                    "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
             typed = _plain_scalar(value)
-            if tag == "tag:yaml.org,2002:int" and not isinstance(typed, int):
+            if tag == "tag:yaml.org,2002:int" and (
+                not isinstance(typed, int) or isinstance(typed, bool)
+            ):
                 raise self.error(node, f"cannot decode {value!r} as an integer (!!int)")
             return typed
         if tag == _BINARY:
@@ -228,7 +230,7 @@ class _Builder:
         merged: list[tuple[Node, Node]] = []
         for key_node, value_node in node.value:
             if self._is_merge_key(key_node):
-                merged.extend(self._merge_sources(value_node))
+                merged.extend(self._merge_sources(value_node, frozenset({id(node)})))
                 continue
             key = self._key(key_node)
             if key in out:
@@ -264,24 +266,30 @@ class _Builder:
             node.tag in _MERGE_TAGS or (node.value == "<<" and node.tag == _PLAIN)
         )
 
-    def _merge_sources(self, node: Node) -> list[tuple[Node, Node]]:
+    def _merge_sources(self, node: Node, inside: frozenset[int]) -> list[tuple[Node, Node]]:
+        """The pairs merged in by ``<<: node``; ``inside`` holds the mappings being merged into."""
         if isinstance(node, MappingNode):
-            return self._flatten(node)
+            return self._flatten(node, inside)
         if isinstance(node, SequenceNode):
             pairs: list[tuple[Node, Node]] = []
             for item in node.value:
                 if not isinstance(item, MappingNode):
                     raise self.error(item, "map merge requires a map or a sequence of maps")
-                pairs.extend(self._flatten(item))
+                pairs.extend(self._flatten(item, inside))
             return pairs
         raise self.error(node, "map merge requires a map or a sequence of maps")
 
-    def _flatten(self, node: MappingNode) -> list[tuple[Node, Node]]:
+    def _flatten(self, node: MappingNode, inside: frozenset[int]) -> list[tuple[Node, Node]]:
+        # An alias can point back at a mapping it sits in: merging it would never end.
+        if id(node) in inside:
+            raise self.error(node, "cycle detected: a merge key (<<) refers to a mapping "
+                             "that contains it")
+        inside = inside | {id(node)}
         pairs: list[tuple[Node, Node]] = []
         nested: list[tuple[Node, Node]] = []
         for key_node, value_node in node.value:
             if self._is_merge_key(key_node):
-                nested.extend(self._merge_sources(value_node))
+                nested.extend(self._merge_sources(value_node, inside))
             else:
                 pairs.append((key_node, value_node))
         return pairs + nested
@@ -332,6 +340,14 @@ def parse_yaml(text: str, file: str) -> list[Any]:
             raise ComposeFileError(f"invalid YAML: {problem}", file=file) from None
         raise ComposeFileError(
             f"invalid YAML: {problem}", mark=Mark(file, mark.line + 1, mark.column + 1)
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        # The reader reports a character offset where the other errors have a line and column.
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        col = exc.position - before.rfind("\n")
+        raise ComposeFileError(
+            f"invalid YAML: {exc.reason}", mark=Mark(file, line, col)
         ) from None
     except yaml.YAMLError as exc:
         raise ComposeFileError(f"invalid YAML: {exc}", file=file) from None
