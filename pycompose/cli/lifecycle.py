@@ -66,6 +66,33 @@ def register(app: typer.Typer) -> None:
                                                  "progress information")] = False,
         yes: Annotated[bool, typer.Option("--yes", "-y", help='Assume "yes" as answer to all '
                                           "prompts and run non-interactively")] = False,
+        abort_on_container_exit: Annotated[bool, typer.Option(
+            "--abort-on-container-exit", help="Stops all containers if any container was "
+            "stopped. Incompatible with -d")] = False,
+        abort_on_container_failure: Annotated[bool, typer.Option(
+            "--abort-on-container-failure", help="Stops all containers if any container "
+            "exited with failure. Incompatible with -d")] = False,
+        exit_code_from: Annotated[str | None, typer.Option(
+            "--exit-code-from", help="Return the exit code of the selected service container. "
+            "Implies --abort-on-container-exit")] = None,
+        attach: Annotated[list[str] | None, typer.Option(
+            "--attach", help="Restrict attaching to the specified services. Incompatible with "
+            "--attach-dependencies.")] = None,
+        no_attach: Annotated[list[str] | None, typer.Option(
+            "--no-attach", help="Do not attach (stream logs) to the specified "
+            "services")] = None,
+        attach_dependencies: Annotated[bool, typer.Option(
+            "--attach-dependencies", help="Automatically attach to log output of dependent "
+            "services")] = False,
+        no_color: Annotated[bool, typer.Option("--no-color",
+                                               help="Produce monochrome output")] = False,
+        no_log_prefix: Annotated[bool, typer.Option(
+            "--no-log-prefix", help="Don't print prefix in logs")] = False,
+        timestamps: Annotated[bool, typer.Option("--timestamps",
+                                                 help="Show timestamps")] = False,
+        menu: Annotated[bool, typer.Option(
+            "--menu", help="Enable interactive shortcuts when running attached (not "
+            "available: pycompose never shows the menu)")] = False,
     ) -> None:
         """Create and start containers."""
         from pycompose.api import typed_project
@@ -89,11 +116,40 @@ def register(app: typer.Typer) -> None:
             scale=_parse_scale(scale), wait=wait, timeout=timeout,
             always_recreate_deps=always_recreate_deps,
         )
-        if not detach and not wait:
+        if detach and (abort_on_container_exit or abort_on_container_failure
+                       or exit_code_from or attach or attach_dependencies):
             raise PycomposeError(
-                "attached mode is not available yet: run `pycompose up -d` (then `pycompose "
-                "logs -f`)"
+                "--detach cannot be combined with --abort-on-container-exit, "
+                "--abort-on-container-failure, --attach, --attach-dependencies or --watch")
+        if abort_on_container_exit and abort_on_container_failure:
+            raise PycomposeError(
+                "--abort-on-container-failure cannot be combined with --abort-on-container-exit")
+        if attach and attach_dependencies:
+            raise PycomposeError("cannot combine --attach and --attach-dependencies")
+        del menu
+        if not detach and not wait:
+            import sys
+
+            from pycompose.cli.attached import AttachOptions, run_attached_up
+
+            code = run_attached_up(
+                ctx, project, options,
+                AttachOptions(
+                    abort_on_exit=abort_on_container_exit,
+                    abort_on_failure=abort_on_container_failure,
+                    exit_code_from=exit_code_from, attach=tuple(attach or ()),
+                    no_attach=tuple(no_attach or ()),
+                    attach_dependencies=attach_dependencies, no_log_prefix=no_log_prefix,
+                    timestamps=timestamps, no_color=no_color,
+                ),
+                up_kwargs={"dry_run": ctx.obj.dry_run, "wait_timeout": wait_timeout,
+                           "limit": parallel_limit(ctx), "build": build, "no_build": no_build,
+                           "pull": None if pull == "policy" else pull,
+                           "quiet_pull": quiet_pull, "on_build_line": line_writer()},
             )
+            if code:
+                sys.exit(code)
+            return
         with renderer(ctx) as sink:
             api_up(project, options, sink=sink, dry_run=ctx.obj.dry_run,
                    wait_timeout=wait_timeout, limit=parallel_limit(ctx), build=build,

@@ -109,8 +109,19 @@ def main(
 
 
 def _register() -> None:
-    from pycompose.cli import config, containers, images, lifecycle, listing, version
+    from pycompose.cli import (
+        attached,
+        config,
+        containers,
+        images,
+        lifecycle,
+        listing,
+        oneoff,
+        version,
+    )
 
+    attached.register(app)
+    oneoff.register(app)
     config.register(app)
     images.register(app)
     lifecycle.register(app)
@@ -150,7 +161,10 @@ def run() -> None:
 
     try:
         if not fast.run(app, argv):
-            app(args=argv, prog_name="pycompose", standalone_mode=False)
+            code = app(args=argv, prog_name="pycompose", standalone_mode=False)
+            # Typer hands back the code of typer.Exit, and 130 for Ctrl-C, instead of exiting.
+            if isinstance(code, int) and code:
+                sys.exit(code)
     except PycomposeError as exc:
         sys.stderr.write(f"{exc}\n")
         sys.exit(exc.exit_code)
