@@ -85,12 +85,17 @@ def lazy_renderer(ctx: typer.Context) -> Iterator[Any]:
         yield sink
 
 
+_DRY_RUN = {"create_network": "Created", "create_volume": "Created",
+            "create_container": "Created", "start": "Started"}
+
+
 def prepare_run(project: Any, service: str, *, engine: Engine, sink: Any, no_deps: bool,
                 remove_orphans: bool, build: bool, pull: str | None, quiet_pull: bool,
-                limit: int | None) -> tuple[Any, Any]:
+                limit: int | None, dry_run: bool = False) -> tuple[Any, Any]:
     """What ``run`` does before creating its container: images, networks, volumes, and the
     dependencies started (with their conditions waited for), through ``up``'s planner with
-    the service's own containers left out. Returns (project, executor state)."""
+    the service's own containers left out. Returns (project, executor state). With
+    ``dry_run`` the steps are only reported."""
     import anyio
 
     from pycompose.api import ensure_images
@@ -99,8 +104,9 @@ def prepare_run(project: Any, service: str, *, engine: Engine, sink: Any, no_dep
     from pycompose.plan import Plan, UpOptions, plan_up, selected_services
 
     names = selected_services(project, [service], with_deps=not no_deps)
-    project = ensure_images(project, names, engine=engine, sink=sink, build=build,
-                            pull=pull, quiet_pull=quiet_pull, limit=limit)
+    if not dry_run:
+        project = ensure_images(project, names, engine=engine, sink=sink, build=build,
+                                pull=pull, quiet_pull=quiet_pull, limit=limit)
     images = tuple(s.image for s in project.services.values())
     observed = observe(engine, project.name, images)
     options = UpOptions(services=(service,), no_deps=no_deps, remove_orphans=remove_orphans)
@@ -115,7 +121,11 @@ def prepare_run(project: Any, service: str, *, engine: Engine, sink: Any, no_dep
     for warning in kept.warnings:
         sink(Event(resource="", status="Warning", text=warning))
     executor = Executor(engine, project, observed, sink, limit=limit)
-    if kept.ops:
+    if dry_run:
+        for op in kept.ordered():
+            if op.kind in _DRY_RUN:
+                sink(Event(op.resource, _DRY_RUN[op.kind], done=True))
+    elif kept.ops:
         anyio.run(executor.run, kept)
     return project, executor.state
 
@@ -158,7 +168,7 @@ def run_command(ctx: typer.Context, service: str, command: list[str], *, opts: d
             project, service, engine=engine, sink=sink, no_deps=bool(opts["no_deps"]),
             remove_orphans=bool(opts["remove_orphans"]), build=bool(opts["build"]),
             pull=None if pull == "policy" else pull, quiet_pull=bool(opts["quiet_pull"]),
-            limit=parallel_limit(ctx))
+            limit=parallel_limit(ctx), dry_run=ctx.obj.dry_run)
     if ctx.obj.dry_run:
         return 0
     svc = project.services[service]
