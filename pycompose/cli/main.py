@@ -1,6 +1,6 @@
 """The ``pycompose`` command: global flags, then one sub-command per Compose command.
 
-Heavy modules (docker, networkx, the loader) are imported inside the commands that need them,
+Heavy modules (docker, the loader, anyio) are imported inside the commands that need them,
 so ``pycompose version`` and ``--help`` start fast.
 """
 
