@@ -73,7 +73,7 @@ def test_run_detached_creates_a_labelled_oneoff_container(
     assert info["HostConfig"]["RestartPolicy"]["Name"] in ("", "no")
     # --no-deps: the dependency was not started.
     assert docker_client.api.containers(all=True, filters={
-        "label": f"{LABEL}.project={engine_project}", "name": "db"}) == []
+        "label": [f"{LABEL}.project={engine_project}", f"{LABEL}.service=db"]}) == []
 
 
 def test_run_pipes_stdin_when_it_is_not_a_terminal(
