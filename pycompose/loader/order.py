@@ -407,6 +407,17 @@ FIELD_TYPES: dict[str, dict[str, str]] = {
     "ConfigObjConfig": {"labels": "{}", "driver_opts": "{}"},
 }
 
+# compose-go defines SecretConfig and ConfigObjConfig as FileObjectConfig, and ServiceSecretConfig
+# and ServiceConfigObjConfig as FileReferenceConfig, so they share their fields' tags.
+_FILE_OBJECT_OMIT: dict[str, str] = {
+    "name": "string", "file": "string", "environment": "string", "content": "string",
+    "external": "bool", "labels": "map", "driver": "string", "driver_opts": "map",
+    "template_driver": "string",
+}
+_FILE_REFERENCE_OMIT: dict[str, str] = {
+    "source": "string", "target": "string", "uid": "string", "gid": "string",
+}
+
 OMIT_ZERO: dict[str, dict[str, str]] = {
     "BlkioConfig": {
         "weight": "uint16", "weight_device": "slice", "device_read_bps": "slice",
@@ -421,11 +432,7 @@ OMIT_ZERO: dict[str, dict[str, str]] = {
         "shm_size": "int64", "tags": "slice", "ulimits": "map", "platforms": "slice",
         "privileged": "bool",
     },
-    "ConfigObjConfig": {
-        "name": "string", "file": "string", "environment": "string", "content": "string",
-        "external": "bool", "labels": "map", "driver": "string", "driver_opts": "map",
-        "template_driver": "string",
-    },
+    "ConfigObjConfig": _FILE_OBJECT_OMIT,
     "CredentialSpecConfig": {"config": "string", "file": "string", "registry": "string"},
     "DeployConfig": {"mode": "string", "labels": "map", "endpoint_mode": "string"},
     "DevelopConfig": {"watch": "slice"},
@@ -436,14 +443,8 @@ OMIT_ZERO: dict[str, dict[str, str]] = {
     },
     "EnvFile": {"path": "string", "format": "string"},
     "ExtendsConfig": {"file": "string", "service": "string"},
-    "FileObjectConfig": {
-        "name": "string", "file": "string", "environment": "string", "content": "string",
-        "external": "bool", "labels": "map", "driver": "string", "driver_opts": "map",
-        "template_driver": "string",
-    },
-    "FileReferenceConfig": {
-        "source": "string", "target": "string", "uid": "string", "gid": "string",
-    },
+    "FileObjectConfig": _FILE_OBJECT_OMIT,
+    "FileReferenceConfig": _FILE_REFERENCE_OMIT,
     "HealthCheckConfig": {"test": "slice", "disable": "bool"},
     "IPAMConfig": {"driver": "string", "config": "slice"},
     "IPAMPool": {
@@ -472,11 +473,7 @@ OMIT_ZERO: dict[str, dict[str, str]] = {
     },
     "RestartPolicy": {"condition": "string"},
     "SSHKey": {"id": "string", "path": "string"},
-    "SecretConfig": {
-        "name": "string", "file": "string", "environment": "string", "content": "string",
-        "external": "bool", "labels": "map", "driver": "string", "driver_opts": "map",
-        "template_driver": "string",
-    },
+    "SecretConfig": _FILE_OBJECT_OMIT,
     "ServiceConfig": {
         "profiles": "slice", "annotations": "map", "cap_add": "slice", "cap_drop": "slice",
         "cgroup_parent": "string", "cgroup": "string", "cpu_count": "int64",
@@ -501,9 +498,7 @@ OMIT_ZERO: dict[str, dict[str, str]] = {
         "volume_driver": "string", "volumes": "slice", "volumes_from": "slice",
         "working_dir": "string", "post_start": "slice", "pre_stop": "slice",
     },
-    "ServiceConfigObjConfig": {
-        "source": "string", "target": "string", "uid": "string", "gid": "string",
-    },
+    "ServiceConfigObjConfig": _FILE_REFERENCE_OMIT,
     "ServiceDependency": {"condition": "string", "restart": "bool"},
     "ServiceHook": {
         "user": "string", "privileged": "bool", "working_dir": "string", "environment": "map",
@@ -519,9 +514,7 @@ OMIT_ZERO: dict[str, dict[str, str]] = {
         "published": "string", "protocol": "string", "app_protocol": "string",
     },
     "ServiceProviderConfig": {"type": "string", "options": "map"},
-    "ServiceSecretConfig": {
-        "source": "string", "target": "string", "uid": "string", "gid": "string",
-    },
+    "ServiceSecretConfig": _FILE_REFERENCE_OMIT,
     "ServiceVolumeBind": {
         "selinux": "string", "propagation": "string", "create_host_path": "bool",
         "recursive": "string",
@@ -542,30 +535,6 @@ OMIT_ZERO: dict[str, dict[str, str]] = {
     "VolumeConfig": {
         "name": "string", "driver": "string", "driver_opts": "map", "external": "bool",
         "labels": "map",
-    },
-    "t": {
-        "profiles": "slice", "annotations": "map", "cap_add": "slice", "cap_drop": "slice",
-        "cgroup_parent": "string", "cgroup": "string", "cpu_count": "int64",
-        "cpu_percent": "float32", "cpu_period": "int64", "cpu_quota": "int64",
-        "cpu_rt_period": "int64", "cpu_rt_runtime": "int64", "cpus": "float32", "cpuset": "string",
-        "cpu_shares": "int64", "configs": "slice", "container_name": "string", "depends_on": "map",
-        "device_cgroup_rules": "slice", "devices": "slice", "dns": "slice", "dns_opt": "slice",
-        "dns_search": "slice", "dockerfile": "string", "domainname": "string",
-        "environment": "map", "env_file": "slice", "expose": "slice", "external_links": "slice",
-        "extra_hosts": "map", "group_add": "slice", "gpus": "slice", "hostname": "string",
-        "image": "string", "ipc": "string", "isolation": "string", "labels": "map",
-        "label_file": "slice", "links": "slice", "log_driver": "string", "log_opt": "map",
-        "mem_limit": "int64", "mem_reservation": "int64", "memswap_limit": "int64",
-        "mem_swappiness": "int64", "mac_address": "string", "models": "map", "net": "string",
-        "network_mode": "string", "networks": "map", "oom_kill_disable": "bool",
-        "oom_score_adj": "int64", "pid": "string", "pids_limit": "int64", "platform": "string",
-        "ports": "slice", "privileged": "bool", "pull_policy": "string", "read_only": "bool",
-        "restart": "string", "runtime": "string", "secrets": "slice", "security_opt": "slice",
-        "shm_size": "int64", "stdin_open": "bool", "stop_signal": "string", "storage_opt": "map",
-        "sysctls": "map", "tmpfs": "slice", "tty": "bool", "ulimits": "map",
-        "use_api_socket": "bool", "user": "string", "userns_mode": "string", "uts": "string",
-        "volume_driver": "string", "volumes": "slice", "volumes_from": "slice",
-        "working_dir": "string", "post_start": "slice", "pre_stop": "slice",
     },
 }
 """Fields Go's encoder leaves out when they hold their zero value (``omitempty`` on a value kind:
