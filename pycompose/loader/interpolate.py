@@ -23,6 +23,7 @@ from typing import Any
 
 from pycompose.errors import InterpolationError
 from pycompose.loader.tree import PathT, mark_of_value
+from pycompose.loader.units import UnitError, float32_shortest, parse_go_float
 
 Lookup = Callable[[str], str | None]
 Warn = Callable[[str], None]
@@ -238,11 +239,6 @@ def interpolate_string(value: str, lookup: Lookup, *, warn: Warn | None = None) 
 # Casts after interpolation (compose-go's strconv semantics and error texts)
 
 _INT_RE = re.compile(r"[+-]?[0-9]+\Z")
-_DEC_FLOAT_RE = re.compile(r"[+-]?(?:[0-9_]+\.?[0-9_]*|\.[0-9_]+)(?:[eE][+-]?[0-9_]+)?\Z")
-_HEX_FLOAT_RE = re.compile(
-    r"[+-]?0[xX](?:[0-9a-fA-F_]+\.?[0-9a-fA-F_]*|\.[0-9a-fA-F_]+)[pP][+-]?[0-9_]+\Z"
-)
-_SPECIAL_FLOATS = {"inf": float("inf"), "infinity": float("inf"), "nan": float("nan")}
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 _FLOAT32_MAX = struct.unpack("<f", b"\xff\xff\x7f\x7f")[0]
@@ -261,66 +257,11 @@ def _parse_int(value: str, func: str) -> int:
     return number
 
 
-def _underscores_ok(text: str) -> bool:
-    # Go accepts "_" in float literals only between digits (or right after a base prefix).
-    if text[:1] in ("+", "-"):
-        text = text[1:]
-    seen = "^"
-    i = 0
-    hexa = False
-    if len(text) >= 2 and text[0] == "0" and text[1] in "xX":
-        i, seen, hexa = 2, "0", True
-    while i < len(text):
-        ch = text[i]
-        if "0" <= ch <= "9" or (hexa and ch in "abcdefABCDEF"):
-            seen = "0"
-        elif ch == "_":
-            if seen != "0":
-                return False
-            seen = "_"
-        elif seen == "_":
-            return False
-        else:
-            seen = "!"
-        i += 1
-    return seen != "_"
-
-
 def _parse_float(value: str) -> float:
-    body = value[1:] if value[:1] in ("+", "-") else value
-    special = _SPECIAL_FLOATS.get(body.lower())
-    if special is not None and not (body.lower() == "nan" and body != value):
-        return -special if value.startswith("-") else special
-    invalid = _CastError(f"strconv.ParseFloat: parsing {go_quote(value)}: invalid syntax")
-    out_of_range = _CastError(f"strconv.ParseFloat: parsing {go_quote(value)}: value out of range")
-    hexa = _HEX_FLOAT_RE.match(value) is not None
-    if not hexa and not _DEC_FLOAT_RE.match(value):
-        raise invalid
-    if "_" in value and not _underscores_ok(value):
-        raise invalid
-    digits = value.replace("_", "")
     try:
-        number = float.fromhex(digits) if hexa else float(digits)
-    except (ValueError, OverflowError):
-        raise out_of_range from None
-    if number in (float("inf"), float("-inf")):
-        raise out_of_range
-    return number
-
-
-def _shortest_float32(number: float) -> float:
-    # compose-go keeps cpus as a float32 and Go prints float32s with their shortest decimal
-    # form; returning the float that has that same shortest form keeps ``1.1`` as ``1.1``.
-    packed = struct.pack("<f", number)
-    single: float = struct.unpack("<f", packed)[0]
-    for digits in range(1, 10):
-        candidate = float(f"{single:.{digits}g}")
-        try:
-            if struct.pack("<f", candidate) == packed:
-                return candidate
-        except OverflowError:  # rounded past the largest float32
-            continue
-    return single
+        return parse_go_float(value, go_quote)
+    except UnitError as exc:
+        raise _CastError(str(exc)) from None
 
 
 def to_int(value: str, warn: Warn | None = None) -> int:
@@ -350,7 +291,7 @@ def to_float32(value: str, warn: Warn | None = None) -> float:
             raise _CastError(
                 f"strconv.ParseFloat: parsing {go_quote(value)}: value out of range"
             ) from None
-    return _shortest_float32(number)
+    return float32_shortest(number)
 
 
 def to_bool(value: str, warn: Warn | None = None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import struct
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -127,11 +128,16 @@ def normalize_duration(value: Any) -> str:
     return format_duration(parse_duration(value))
 
 
-def parse_go_float(text: str) -> float:
+def _plain_quote(text: str) -> str:
+    return f'"{text}"'
+
+
+def parse_go_float(text: str, quote: Callable[[str], str] = _plain_quote) -> float:
     """Go's ``strconv.ParseFloat(text, 64)``, with its error messages.
 
     Accepts ``1_000.5``, ``.5``, ``5.``, ``1e3``, hex floats (``0x1.8p1``), ``inf``/``infinity``
-    (signed) and ``nan``; a finite literal beyond float64 is "value out of range".
+    (signed) and ``nan``; a finite literal beyond float64 is "value out of range". ``quote``
+    writes ``text`` into the message.
     """
     body = text[1:] if text[:1] in ("+", "-") else text
     special = body.lower()
@@ -139,7 +145,7 @@ def parse_go_float(text: str) -> float:
         return -math.inf if text.startswith("-") else math.inf
     if special == "nan" and body == text:
         return math.nan
-    invalid = UnitError(f'strconv.ParseFloat: parsing "{text}": invalid syntax')
+    invalid = UnitError(f"strconv.ParseFloat: parsing {quote(text)}: invalid syntax")
     hexa = _HEX_FLOAT.match(text) is not None
     if not hexa and not _DEC_FLOAT.match(text):
         raise invalid
@@ -153,7 +159,7 @@ def parse_go_float(text: str) -> float:
     except ValueError:
         raise invalid from None
     if math.isinf(number):
-        raise UnitError(f'strconv.ParseFloat: parsing "{text}": value out of range')
+        raise UnitError(f"strconv.ParseFloat: parsing {quote(text)}: value out of range")
     return number
 
 
