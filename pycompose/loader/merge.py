@@ -780,27 +780,30 @@ def _volume_target(spec: str) -> str:
     return target
 
 
-def _volume_index(entry: Any) -> Hashable:
-    if isinstance(entry, dict):
-        target = entry.get("target")
-        if not isinstance(target, str):
-            raise _Unindexable("service volume is missing a mount target")
-        return target
-    if isinstance(entry, str):
-        return _volume_target(entry)
-    return ""
+def _device_target(spec: str) -> str:
+    parts = spec.split(":")
+    return parts[0] if len(parts) == 1 else parts[1]
 
 
-def _device_index(entry: Any) -> Hashable:
-    if isinstance(entry, dict):
-        target = entry.get("target")
-        if not isinstance(target, str):
-            raise _Unindexable("service device is missing a mount target")
-        return target
-    if isinstance(entry, str):
-        parts = entry.split(":")
-        return parts[0] if len(parts) == 1 else parts[1]
-    return ""
+def _target_index(what: str, short_target: Callable[[str], str]) -> Callable[[Any], Hashable]:
+    """Index by mount target: a long form's ``target``, or what ``short_target`` reads from a
+    short string; ``what`` names the entry in the error for a long form without a target."""
+
+    def index(entry: Any) -> Hashable:
+        if isinstance(entry, dict):
+            target = entry.get("target")
+            if not isinstance(target, str):
+                raise _Unindexable(f"service {what} is missing a mount target")
+            return target
+        if isinstance(entry, str):
+            return short_target(entry)
+        return ""
+
+    return index
+
+
+_volume_index = _target_index("volume", _volume_target)
+_device_index = _target_index("device", _device_target)
 
 
 def _expose_index(entry: Any) -> Hashable:
