@@ -71,28 +71,29 @@ def check_project_name(name: str) -> str:
     return name
 
 
+def _first_file(
+    directory: Path, names: tuple[str, ...], what: str, warnings: list[str]
+) -> str | None:
+    """The first of ``names`` that is a file in ``directory``; warns when there are several."""
+    found = [directory / name for name in names if (directory / name).is_file()]
+    if not found:
+        return None
+    if len(found) > 1:
+        warnings.append(
+            f"Found multiple {what} files with supported names: "
+            + ", ".join(str(f) for f in found)
+        )
+        warnings.append(f"Using {found[0]}")
+    return str(found[0])
+
+
 def _find_default(start: str, warnings: list[str]) -> list[str]:
     directory = Path(start)
     while True:
-        found = [directory / name for name in DEFAULT_FILES if (directory / name).is_file()]
-        if found:
-            if len(found) > 1:
-                warnings.append(
-                    "Found multiple config files with supported names: "
-                    + ", ".join(str(f) for f in found)
-                )
-                warnings.append(f"Using {found[0]}")
-            files = [str(found[0])]
-            overrides = [directory / n for n in OVERRIDE_FILES if (directory / n).is_file()]
-            if overrides:
-                if len(overrides) > 1:
-                    warnings.append(
-                        "Found multiple override files with supported names: "
-                        + ", ".join(str(f) for f in overrides)
-                    )
-                    warnings.append(f"Using {overrides[0]}")
-                files.append(str(overrides[0]))
-            return files
+        config = _first_file(directory, DEFAULT_FILES, "config", warnings)
+        if config is not None:
+            override = _first_file(directory, OVERRIDE_FILES, "override", warnings)
+            return [config] if override is None else [config, override]
         if directory.parent == directory:
             raise ProjectError("no configuration file provided: not found")
         directory = directory.parent
