@@ -11,7 +11,7 @@ they are, as Compose does.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pycompose.errors import ComposeFileError
 from pycompose.loader.syntax import (
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from pycompose.loader.pipeline import Stages
 
 Converter = Callable[["Conv", Any, PathT], Any]
+_T = TypeVar("_T")
 
 
 class Conv:
@@ -46,6 +47,13 @@ class Conv:
 
     def fail(self, path: PathT, message: str) -> ComposeFileError:
         return ComposeFileError(message, path=path, mark=locate(self.root, path))
+
+    def parse(self, parser: Callable[[Any], _T], text: Any, path: PathT) -> _T:
+        """``parser(text)``; a :class:`SyntaxProblem` becomes an error located at ``path``."""
+        try:
+            return parser(text)
+        except SyntaxProblem as exc:
+            raise self.fail(path, str(exc)) from None
 
     def raw(self, value: Any) -> bool:
         """True when ``value`` is an uninterpolated template that must stay as written."""
@@ -134,12 +142,7 @@ def _command(cv: Conv, value: Any, path: PathT) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
-        if cv.raw(value):
-            return value
-        try:
-            return split_command(value)
-        except SyntaxProblem as exc:
-            raise cv.fail(path, str(exc)) from None
+        return value if cv.raw(value) else cv.parse(split_command, value, path)
     if isinstance(value, list):
         return [go_string(v) for v in value]
     raise cv.fail(path, "must be a string or a list of strings")
@@ -183,10 +186,7 @@ def _extra_hosts(cv: Conv, value: Any, path: PathT) -> Any:
                 pairs.append(f"{host}={go_string(ip)}")
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            try:
-                host, ip = parse_extra_host(go_string(item))
-            except SyntaxProblem as exc:
-                raise cv.fail((*path, i), str(exc)) from None
+            host, ip = cv.parse(parse_extra_host, go_string(item), (*path, i))
             pairs.append(f"{host}={ip}")
     else:
         raise cv.fail(path, "must be a mapping or a list of host:ip strings")
@@ -206,6 +206,27 @@ def _mode(cv: Conv, value: Any, path: PathT) -> Any:
     raise cv.fail(path, "must be an octal file mode such as 0440")
 
 
+def _container(kind: type, what: str) -> Callable[[Converter], Converter]:
+    """Wraps a converter of ``kind`` values (list or dict): ``None`` is kept, any other value
+    that is not a ``kind`` fails with "must be ``what``"."""
+
+    def wrap(body: Converter) -> Converter:
+        def convert(cv: Conv, value: Any, path: PathT) -> Any:
+            if value is None:
+                return None
+            if not isinstance(value, kind):
+                raise cv.fail(path, f"must be {what}")
+            return body(cv, value, path)
+
+        return convert
+
+    return wrap
+
+
+_on_list = _container(list, "a list")
+_on_mapping = _container(dict, "a mapping")
+
+
 def _struct(rules: dict[str, Converter], dropped: frozenset[str] = frozenset()) -> Converter:
     """A converter for a mapping whose known keys each have their own converter.
 
@@ -213,11 +234,8 @@ def _struct(rules: dict[str, Converter], dropped: frozenset[str] = frozenset()) 
     are lost when Compose binds the file to its types.
     """
 
-    def convert(cv: Conv, value: Any, path: PathT) -> Any:
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            raise cv.fail(path, "must be a mapping")
+    @_on_mapping
+    def convert(cv: Conv, value: dict[str, Any], path: PathT) -> Any:
         out: dict[str, Any] = {}
         for key, item in value.items():
             if key in dropped:
@@ -230,22 +248,16 @@ def _struct(rules: dict[str, Converter], dropped: frozenset[str] = frozenset()) 
 
 
 def _list_of(item_rule: Converter) -> Converter:
-    def convert(cv: Conv, value: Any, path: PathT) -> Any:
-        if value is None:
-            return None
-        if not isinstance(value, list):
-            raise cv.fail(path, "must be a list")
+    @_on_list
+    def convert(cv: Conv, value: list[Any], path: PathT) -> Any:
         return [item_rule(cv, v, (*path, i)) for i, v in enumerate(value)]
 
     return convert
 
 
 def _map_of(item_rule: Converter) -> Converter:
-    def convert(cv: Conv, value: Any, path: PathT) -> Any:
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            raise cv.fail(path, "must be a mapping")
+    @_on_mapping
+    def convert(cv: Conv, value: dict[str, Any], path: PathT) -> Any:
         return {k: item_rule(cv, v, (*path, k)) for k, v in value.items()}
 
     return convert
@@ -254,11 +266,8 @@ def _map_of(item_rule: Converter) -> Converter:
 # -- service attributes --------------------------------------------------------------------
 
 
-def _ports(cv: Conv, value: Any, path: PathT) -> Any:
-    if value is None:
-        return None
-    if not isinstance(value, list):
-        raise cv.fail(path, "must be a list")
+@_on_list
+def _ports(cv: Conv, value: list[Any], path: PathT) -> Any:
     out: list[Any] = []
     for i, item in enumerate(value):
         where = (*path, i)
@@ -274,10 +283,7 @@ def _ports(cv: Conv, value: Any, path: PathT) -> Any:
         elif cv.raw(item):
             out.append(item)
         elif isinstance(item, (str, int)) and not isinstance(item, bool):
-            try:
-                out.extend(parse_port(item))
-            except SyntaxProblem as exc:
-                raise cv.fail(where, str(exc)) from None
+            out.extend(cv.parse(parse_port, item, where))
         else:
             raise cv.fail(where, "must be a port string or a mapping")
     return out
@@ -285,12 +291,7 @@ def _ports(cv: Conv, value: Any, path: PathT) -> Any:
 
 def _volume_mount(cv: Conv, value: Any, path: PathT) -> Any:
     if isinstance(value, str):
-        if cv.raw(value):
-            return value
-        try:
-            return parse_volume(value)
-        except SyntaxProblem as exc:
-            raise cv.fail(path, str(exc)) from None
+        return value if cv.raw(value) else cv.parse(parse_volume, value, path)
     if isinstance(value, dict):
         mount = dict(value)
         kind = mount.get("type")
@@ -313,12 +314,7 @@ def _volume_mount(cv: Conv, value: Any, path: PathT) -> Any:
     raise cv.fail(path, "must be a volume string or a mapping")
 
 
-def _volumes(cv: Conv, value: Any, path: PathT) -> Any:
-    if value is None:
-        return None
-    if not isinstance(value, list):
-        raise cv.fail(path, "must be a list")
-    return [_volume_mount(cv, v, (*path, i)) for i, v in enumerate(value)]
+_volumes = _list_of(_volume_mount)
 
 
 def _devices(cv: Conv, value: Any, path: PathT) -> Any:
@@ -327,10 +323,7 @@ def _devices(cv: Conv, value: Any, path: PathT) -> Any:
     out: list[Any] = []
     for i, item in enumerate(value):
         if isinstance(item, str) and not cv.raw(item):
-            try:
-                out.append(parse_device(item))
-            except SyntaxProblem as exc:
-                raise cv.fail((*path, i), str(exc)) from None
+            out.append(cv.parse(parse_device, item, (*path, i)))
         elif isinstance(item, dict):
             out.append(dict(item))
         else:
@@ -402,11 +395,8 @@ def _env_file(cv: Conv, value: Any, path: PathT) -> Any:
 def _file_ref(default_target: str | None) -> Converter:
     """``secrets``/``configs`` of a service: a name or a long form."""
 
-    def convert(cv: Conv, value: Any, path: PathT) -> Any:
-        if value is None:
-            return None
-        if not isinstance(value, list):
-            raise cv.fail(path, "must be a list")
+    @_on_list
+    def convert(cv: Conv, value: list[Any], path: PathT) -> Any:
         out: list[Any] = []
         for i, item in enumerate(value):
             if isinstance(item, str):
@@ -431,11 +421,8 @@ def _file_ref(default_target: str | None) -> Converter:
     return convert
 
 
-def _ulimits(cv: Conv, value: Any, path: PathT) -> Any:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise cv.fail(path, "must be a mapping")
+@_on_mapping
+def _ulimits(cv: Conv, value: dict[str, Any], path: PathT) -> Any:
     out: dict[str, Any] = {}
     for name, spec in value.items():
         if isinstance(spec, dict):
