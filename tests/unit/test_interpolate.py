@@ -398,6 +398,16 @@ def test_go_float_syntax() -> None:
             to_float(bad)
 
 
+def test_float_cast_errors_quote_the_text_as_go_does() -> None:
+    # Go's strconv quotes the text with %q: an inner quote and a tab are escaped.
+    assert cast_error(cpu_percent='1"\t').endswith(
+        'strconv.ParseFloat: parsing "1\\"\\t": invalid syntax'
+    )
+    assert cast_error(cpus="1e400").endswith(
+        'strconv.ParseFloat: parsing "1e400": value out of range'
+    )
+
+
 def test_cpus_are_single_precision() -> None:
     # oracle: cpus "1.00000001" -> 1, "16777217" -> 16777216, "3.4028236e38" out of range
     assert cast_service(cpus="1.00000001")["cpus"] == 1.0
