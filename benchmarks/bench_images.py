@@ -16,47 +16,27 @@ median wall time and pycompose's ratio to Compose are printed. Exit status 1 whe
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_config import oracle_argv, pycompose_argv  # noqa: E402
-from tests.engine.registry import available, running_registry  # noqa: E402
+from benchmarks._common import (
+    Command,
+    environ_without_compose,
+    oracle_argv,
+    print_pairs,
+    pycompose_argv,
+    time_once,
+)
+from tests.engine.registry import available, running_registry
 
 TIMEOUT_SECONDS = 300.0
 SERVICES = 5
 BASE = "pycompose/busybox"
-
-
-@dataclass
-class Command:
-    label: str
-    argv: list[str]
-    seconds: list[float] = field(default_factory=list)
-    failure: str | None = None
-
-
-def run(command: Command, cwd: Path, env: dict[str, str], record: bool = True) -> None:
-    if command.failure is not None:
-        return
-    start = time.perf_counter()
-    result = subprocess.run(command.argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                            capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        stderr = result.stderr.decode(errors="replace").strip()
-        command.failure = f"exit {result.returncode}: {stderr[-2000:] or '(no stderr)'}"
-    elif record:
-        command.seconds.append(elapsed)
 
 
 def docker(*args: str) -> None:
@@ -100,7 +80,7 @@ def main() -> int:
         raise SystemExit(f"cannot benchmark pulls: {reason}")
 
     ours, theirs = pycompose_argv(), oracle_argv()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
+    env = environ_without_compose()
     project = ["-p", "benchimages"]
     cases: list[tuple[str, Command, Command, Callable[[], None]]] = []
     images: list[str] = []
@@ -127,32 +107,20 @@ def main() -> int:
             for _, mine, reference, before in cases:
                 for command in (mine, reference):
                     before()
-                    run(command, root, env, record=False)
+                    time_once(command, root, env, TIMEOUT_SECONDS, record=False)
             for round_number in range(args.runs):
                 for _, mine, reference, before in cases:
                     order = (mine, reference) if round_number % 2 == 0 else (reference, mine)
                     for command in order:
                         before()
-                        run(command, root, env)
+                        time_once(command, root, env, TIMEOUT_SECONDS)
             remove_pulled()
         subprocess.run(["docker", "rmi", "-f", *(f"benchimages-s{i}" for i in range(SERVICES))],
                        capture_output=True, check=False)
 
-    ok = True
     print(f"medians of {args.runs} interleaved runs, {SERVICES} services")
-    print(f"{'case':<28}{'pycompose':>11}{'compose':>11}{'ratio':>9}")
-    for label, mine, reference, _ in cases:
-        texts = [f"{statistics.median(c.seconds):.3f} s" if c.failure is None else "failed"
-                 for c in (mine, reference)]
-        if mine.failure is None and reference.failure is None:
-            ratio = statistics.median(mine.seconds) / statistics.median(reference.seconds)
-            print(f"{label:<28}{texts[0]:>11}{texts[1]:>11}{ratio:>8.2f}x")
-        else:
-            ok = False
-            print(f"{label:<28}{texts[0]:>11}{texts[1]:>11}{'-':>9}")
-    for _, mine, reference, _ in cases:
-        for failed in (c for c in (mine, reference) if c.failure is not None):
-            print(f"\n{failed.label} failed: {' '.join(failed.argv)}\n{failed.failure}")
+    pairs = [(label, mine, reference, None) for label, mine, reference, _ in cases]
+    ok = print_pairs("case", 28, pairs)
     return 0 if ok else 1
 
 

