@@ -40,6 +40,22 @@ def oneoffs(client: docker.DockerClient, project: str) -> list[dict[str, object]
         "label": [f"{LABEL}.project={project}", f"{LABEL}.oneoff=True"]}))
 
 
+def stty_until(proc: PtyProcess, size: bytes, mark: int) -> int:
+    """Runs ``stty size`` at each prompt until the container's terminal reports ``size``.
+
+    pycompose passes a window change on from a thread, so one ``stty size`` typed right after
+    the resize may still see the old size."""
+    deadline = time.monotonic() + 60
+    while True:
+        mark = proc.expect(b"# ", start=mark)
+        proc.send(b"stty size\r")
+        try:
+            return proc.expect(size, start=mark, timeout=2)
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+
+
 def test_run_returns_the_containers_exit_code_and_rm_leaves_nothing(
         docker_client: docker.DockerClient, engine_project: str, tmp_path: Path) -> None:
     write(tmp_path)
@@ -118,13 +134,12 @@ def test_interactive_run_on_a_tty(docker_client: docker.DockerClient, engine_pro
         mark = proc.expect(b"30 100", start=mark)
         # The window grows: the container's terminal follows.
         proc.resize(40, 120)
-        mark = proc.expect(b"# ", start=mark)
-        proc.send(b"stty size\r")
-        mark = proc.expect(b"40 120", start=mark, timeout=10)
-        # Ctrl-C goes to the container's terminal, not to pycompose.
-        proc.send(b"sleep 100\r")
-        mark = proc.expect(b"sleep 100", start=mark)
-        time.sleep(0.5)  # sleep has to be running when the key comes
+        mark = stty_until(proc, b"40 120", mark)
+        # Ctrl-C goes to the container's terminal, not to pycompose. The job says when it
+        # runs (its echo is "sleeping"; the typed line shows "sl''eeping"), so the key cannot
+        # come before it is the terminal's foreground.
+        proc.send(b"sh -c 'echo sl''eeping; sleep 100'\r")
+        mark = proc.expect(b"sleeping", start=mark)
         proc.send(b"\x03")
         mark = proc.expect(b"# ", start=mark)
         proc.send(b"echo hel''lo; exit 5\r")
@@ -146,9 +161,7 @@ def test_interactive_exec_on_a_tty(engine_project: str, tmp_path: Path) -> None:
         mark = proc.expect(b"25 90", start=mark)
         mark = proc.expect(b"/dev/pts/", start=mark)
         proc.resize(50, 132)
-        mark = proc.expect(b"# ", start=mark)
-        proc.send(b"stty size\r")
-        mark = proc.expect(b"50 132", start=mark, timeout=10)
+        mark = stty_until(proc, b"50 132", mark)
         proc.send(b"echo $A; exit 4\r")
         proc.expect(b"1", start=mark)
         assert proc.wait() == 4
