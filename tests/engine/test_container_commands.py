@@ -128,14 +128,18 @@ def test_kill_sends_sigkill_or_the_given_signal(
     assert term.returncode == 0, term.stderr
     assert term.stderr.splitlines() == [f" Container {p}-web-1  Killing",
                                         f" Container {p}-web-1  Killed"]
+    # web's trap ends it with 0, a moment after the signal: it must be gone before the
+    # next kill, or that kill would take it too.
+    web = docker_client.containers.get(f"{p}-web-1")
+    assert web.wait(timeout=60)["StatusCode"] == 0
     killed = compose(stack, p, "kill")
     assert killed.returncode == 0, killed.stderr
-    web = docker_client.containers.get(f"{p}-web-1")
     db = docker_client.containers.get(f"{p}-db-1")
-    assert web.attrs["State"]["ExitCode"] == 0
-    db.wait(timeout=10)
+    db.wait(timeout=60)
     db.reload()
+    web.reload()
     assert (db.status, db.attrs["State"]["ExitCode"]) == ("exited", 137)
+    assert (web.status, web.attrs["State"]["ExitCode"]) == ("exited", 0)
 
     nothing = compose(stack, p, "kill")
     assert (nothing.returncode, nothing.stderr) == (0, "no container to kill")
