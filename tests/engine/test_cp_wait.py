@@ -110,20 +110,25 @@ def test_cp_all_reaches_oneoff_containers_too(docker_client: docker.DockerClient
     assert read_in(docker_client, run_id, "/n.txt") == "n\n"
 
 
+# `wait` acts on the containers that run when it starts, so those below must outlive the start
+# of a pycompose process on a loaded machine (a second leaves too little room), and `slow` must
+# end well after `fast`.
+
+
 def test_wait_prints_exit_codes_and_returns_the_last(engine_project: str,
                                                      tmp_path: Path) -> None:
     write(tmp_path, """
         services:
           fast:
             image: pycompose/busybox
-            command: ["sh", "-c", "sleep 1; exit 4"]
+            command: ["sh", "-c", "sleep 6; exit 4"]
           slow:
             image: pycompose/busybox
-            command: ["sh", "-c", "sleep 2; exit 5"]
+            command: ["sh", "-c", "sleep 9; exit 5"]
         """)
     p = engine_project
     assert run_pycompose("-p", p, "up", "-d", cwd=tmp_path).returncode == 0
-    result = run_pycompose("-p", p, "wait", "fast", "slow", cwd=tmp_path, timeout=30)
+    result = run_pycompose("-p", p, "wait", "fast", "slow", cwd=tmp_path, timeout=120)
     assert result.returncode == 5, result.stderr
     lines = result.stdout.splitlines()
     assert [line.rsplit(" ", 1)[1] for line in lines] == ["4", "5"]
@@ -138,11 +143,12 @@ def test_wait_down_project(docker_client: docker.DockerClient, engine_project: s
         services:
           job:
             image: pycompose/busybox
-            command: ["sh", "-c", "sleep 1"]
+            command: ["sh", "-c", "sleep 6"]
         """)
     p = engine_project
     assert run_pycompose("-p", p, "up", "-d", cwd=tmp_path).returncode == 0
-    result = run_pycompose("-p", p, "wait", "--down-project", "job", cwd=tmp_path, timeout=30)
+    result = run_pycompose("-p", p, "wait", "--down-project", "job", cwd=tmp_path,
+                           timeout=120)
     assert result.returncode == 0, result.stderr
     assert docker_client.api.containers(all=True, filters={
         "label": f"{LABEL}.project={p}"}) == []
