@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import select
 import subprocess
 import sys
 import textwrap
+import time
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
+
+import docker
 
 from tests.helpers import child_env, run_pycompose
 
@@ -154,18 +159,48 @@ def test_since_and_until_are_exact(engine_project: str, tmp_path: Path) -> None:
     assert 'failed to parse value as time or duration: "yesterday"' in bad.stderr
 
 
-def test_follow_ends_when_the_containers_exit(engine_project: str, tmp_path: Path) -> None:
-    write(tmp_path, """
+def test_follow_ends_when_the_containers_exit(
+        docker_client: docker.DockerClient, engine_project: str, tmp_path: Path) -> None:
+    # `a` goes on only when the test says so: `logs -f` must find it running when it starts.
+    write(tmp_path, f"""
         services:
           a:
             image: pycompose/busybox
-            command: ["sh", "-c", "echo a1; sleep 1; echo a2; exit 3"]
+            command: {sh("echo a1; until [ -e /go ]; do sleep 0.1; done; echo a2; exit 3")}
         """)
     assert run_pycompose("-p", engine_project, "up", "-d", cwd=tmp_path).returncode == 0
-    result = run_pycompose("-p", engine_project, "logs", "-f", cwd=tmp_path, timeout=30)
-    assert result.returncode == 0
-    assert result.stdout.startswith("a-1  | a1\n")
-    assert result.stdout.endswith("a-1  | a2\n\n\x1b[Ka-1 exited with code 3\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pycompose", "-p", engine_project, "logs", "-f"], cwd=tmp_path,
+        env=child_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE)
+    try:
+        first = read_line(proc, timeout=60)
+        assert first == b"a-1  | a1\n"
+        docker_client.containers.get(f"{engine_project}-a-1").exec_run(["touch", "/go"])
+        rest, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 0, err
+    assert rest.endswith(b"a-1  | a2\n\r\x1b[Ka-1 exited with code 3\n")
+
+
+def read_line(proc: subprocess.Popen[bytes], timeout: float) -> bytes:
+    """The first line of ``proc``'s output, read as it comes (at most ``timeout`` seconds)."""
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    deadline = time.monotonic() + timeout
+    line = b""
+    while not line.endswith(b"\n"):
+        remaining = deadline - time.monotonic()
+        ready, _, _ = select.select([fd], [], [], max(remaining, 0))
+        if not ready:
+            raise AssertionError(f"no whole line within {timeout}s, only {line!r}")
+        data = os.read(fd, 1)
+        if not data:
+            raise AssertionError(f"output ended after {line!r}")
+        line += data
+    return line
 
 
 def test_colours_and_errors(engine_project: str, tmp_path: Path) -> None:
