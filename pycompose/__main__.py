@@ -1,3 +1,3 @@
-from pycompose.cli.main import run
+from pycompose.cli.entry import run
 
 run()

@@ -1,117 +1,135 @@
 """A short way through the command line for the commands scripts run most (``up``, ``down``).
 
-Typer turns every parameter into a pydantic validator before a command runs, and importing
-pydantic costs more than Docker Compose's whole ``up`` with nothing to do. For the commands in
-:data:`FAST_COMMANDS`, when every word on the command line is one of the simple forms below,
-this module reads the parameters from the same typer declarations (names, flags, defaults) and
-calls the same command functions. Anything else (``--help``, an unknown option, a value that
-does not convert, ``--``) is left to typer, which then reports it as usual.
+Importing typer (and the pydantic it brings) costs more than Docker Compose's whole ``up``
+with nothing to do. (The records here are named tuples: a dataclass takes several times as
+long to define.) For the commands in :data:`COMMANDS`, when every word on the command line
+is one of the simple forms below, this module reads the parameters itself and calls the same
+functions the typer commands call (:mod:`pycompose.cli.updown`). Anything else (``--help``, an
+unknown option, a value that does not convert, ``--``, a bad ``--ansi``) is left to typer,
+which then reports it as usual.
 
-Understood forms: ``--name``, ``-n`` (bool flags, and ``--name/--no-name`` pairs), ``--name
-VALUE``, ``--name=VALUE``, ``-n VALUE`` (str, int, and repeatable ``list[str]`` options), and
-positional words for a ``list[str]`` argument, anywhere after the command name.
+The tables here repeat the typer declarations of :mod:`pycompose.cli.main` and
+:mod:`pycompose.cli.lifecycle` (names, words, kinds, defaults); a unit test derives them from
+those declarations and checks that they agree.
+
+Understood forms: ``--name`` and ``-n`` (flags), ``--name VALUE``, ``--name=VALUE``, ``-n VALUE``
+(str, int, and repeatable list options), and positional words for the command's list argument,
+anywhere after the command name.
 """
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Union, get_args, get_origin
+from typing import Any, NamedTuple
 
-import typer
-from typer.models import ArgumentInfo, OptionInfo, ParameterInfo
-from typer.utils import get_params_from_function
-
-FAST_COMMANDS = frozenset({"up", "down"})
-
-_FLAG, _VALUE, _MULTI = "flag", "value", "multi"
+FLAG, STR, INT, LIST = "flag", "str", "int", "list"
 
 
-@dataclass
-class _Option:
+class Option(NamedTuple):
+    """One parameter: its kind and the words that set it."""
+
     name: str
     kind: str
-    convert: Callable[[str], Any] = str
-    flag_value: bool = True
+    words: tuple[str, ...]
+    default: Any = None
 
 
-@dataclass
-class _Spec:
-    """How one command function takes its parameters from the command line."""
+class Spec(NamedTuple):
+    """How one function takes its parameters from the command line."""
 
-    context: str | None = None
-    options: dict[str, _Option] = field(default_factory=dict)
+    options: tuple[Option, ...]
     argument: str | None = None
-    defaults: dict[str, Any] = field(default_factory=dict)
+
+    def by_word(self) -> dict[str, Option]:
+        return {w: o for o in self.options for w in o.words}
+
+    def defaults(self) -> dict[str, Any]:
+        values = {o.name: (False if o.kind == FLAG else o.default) for o in self.options}
+        if self.argument is not None:
+            values[self.argument] = None
+        return values
 
 
-class _Context:
-    """The part of typer's context the command functions use: ``obj``."""
-
-    def __init__(self) -> None:
-        self.obj: Any = None
+def _flag(name: str, *words: str) -> Option:
+    return Option(name, FLAG, words)
 
 
-def _plain(annotation: Any) -> Any:
-    """``X | None`` -> ``X``; anything else unchanged."""
-    if get_origin(annotation) in (Union, types.UnionType):
-        args = [a for a in get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return args[0]
-    return annotation
+def _str(name: str, *words: str, default: str | None = None) -> Option:
+    return Option(name, STR, words, default)
 
 
-def _spec(function: Callable[..., Any]) -> _Spec | None:
-    """The parameters of ``function``, or None when one of them needs typer itself."""
-    spec = _Spec()
-    for name, meta in get_params_from_function(function).items():
-        if isinstance(meta.annotation, type) and issubclass(meta.annotation, typer.Context):
-            spec.context = name
-            continue
-        info = meta.default if isinstance(meta.default, ParameterInfo) else None
-        default = info.default if info is not None else meta.default
-        if info is not None and (info.callback or info.envvar or info.is_eager
-                                 or not info.expose_value or info.default_factory
-                                 or getattr(info, "prompt", False)
-                                 or getattr(info, "count", False)):
-            return None
-        if default is ... or default is meta.empty:
-            return None
-        annotation = _plain(meta.annotation)
-        is_list = get_origin(annotation) is list and get_args(annotation) == (str,)
-        spec.defaults[name] = default
-        if isinstance(info, ArgumentInfo):
-            if not is_list or spec.argument is not None:
-                return None
-            spec.argument = name
-            continue
-        if info is not None and not isinstance(info, OptionInfo):
-            return None
-        dashed = name.replace("_", "-")
-        if annotation is bool:
-            decls = list(info.param_decls or ()) if info else []
-            for decl in decls or [f"--{dashed}/--no-{dashed}"]:
-                on, _, off = decl.partition("/")
-                spec.options[on.strip()] = _Option(name, _FLAG)
-                if off:
-                    spec.options[off.strip()] = _Option(name, _FLAG, flag_value=False)
-            continue
-        if annotation in (str, int):
-            kind, convert = _VALUE, annotation
-        elif is_list:
-            kind, convert = _MULTI, str
-        else:
-            return None
-        for decl in (info.param_decls if info and info.param_decls else [f"--{dashed}"]):
-            spec.options[decl] = _Option(name, kind, convert)
-    return spec
+def _int(name: str, *words: str, default: int | None = None) -> Option:
+    return Option(name, INT, words, default)
 
 
-def _parse(spec: _Spec, words: Sequence[str], *, stop_at_word: bool
-           ) -> tuple[dict[str, Any], int] | None:
+def _list(name: str, *words: str) -> Option:
+    return Option(name, LIST, words)
+
+
+GLOBAL = Spec((
+    _list("files", "--file", "-f"),
+    _str("project_name", "--project-name", "-p"),
+    _str("project_directory", "--project-directory"),
+    _list("env_files", "--env-file"),
+    _list("profiles", "--profile"),
+    _str("ansi", "--ansi", default="auto"),
+    _str("progress", "--progress"),
+    _flag("dry_run", "--dry-run"),
+    _int("parallel", "--parallel", default=-1),
+    _flag("compatibility", "--compatibility"),
+    _flag("all_resources", "--all-resources"),
+))
+
+COMMANDS: dict[str, Spec] = {
+    "up": Spec((
+        _flag("detach", "--detach", "-d"),
+        _flag("force_recreate", "--force-recreate"),
+        _flag("no_recreate", "--no-recreate"),
+        _flag("no_deps", "--no-deps"),
+        _flag("no_start", "--no-start"),
+        _flag("remove_orphans", "--remove-orphans"),
+        _list("scale", "--scale"),
+        _flag("wait", "--wait"),
+        _int("wait_timeout", "--wait-timeout"),
+        _int("timeout", "--timeout", "-t"),
+        _flag("always_recreate_deps", "--always-recreate-deps"),
+        _flag("build", "--build"),
+        _flag("no_build", "--no-build"),
+        _str("pull", "--pull", default="policy"),
+        _flag("quiet_pull", "--quiet-pull"),
+        _flag("yes", "--yes", "-y"),
+        _flag("abort_on_container_exit", "--abort-on-container-exit"),
+        _flag("abort_on_container_failure", "--abort-on-container-failure"),
+        _str("exit_code_from", "--exit-code-from"),
+        _list("attach", "--attach"),
+        _list("no_attach", "--no-attach"),
+        _flag("attach_dependencies", "--attach-dependencies"),
+        _flag("no_color", "--no-color"),
+        _flag("no_log_prefix", "--no-log-prefix"),
+        _flag("timestamps", "--timestamps"),
+        _flag("menu", "--menu"),
+    ), argument="services"),
+    "down": Spec((
+        _flag("volumes", "--volumes", "-v"),
+        _flag("remove_orphans", "--remove-orphans"),
+        _int("timeout", "--timeout", "-t"),
+        _str("rmi", "--rmi"),
+    ), argument="services"),
+}
+
+
+def _convert(option: Option, raw: str) -> Any:
+    if option.kind != INT:
+        return raw
+    # click's int type: Python's int() of the word, surrounding blanks allowed.
+    return int(raw)
+
+
+def parse_words(spec: Spec, words: Sequence[str], *, stop_at_word: bool
+                ) -> tuple[dict[str, Any], int] | None:
     """Values by parameter name, and where parsing stopped; None when typer must do it."""
-    values = dict(spec.defaults)
+    values = spec.defaults()
+    by_word = spec.by_word()
     given: set[str] = set()
     positional: list[str] = []
     i = 0
@@ -126,13 +144,13 @@ def _parse(spec: _Spec, words: Sequence[str], *, stop_at_word: bool
         if word in ("--", "--help", "-h"):
             return None
         name, eq, attached = word.partition("=")
-        option = spec.options.get(name if word.startswith("--") else word)
+        option = by_word.get(name if word.startswith("--") else word)
         if option is None or (eq and not word.startswith("--")):
             return None
-        if option.kind == _FLAG:
+        if option.kind == FLAG:
             if eq:
                 return None
-            values[option.name] = option.flag_value
+            values[option.name] = True
             i += 1
             continue
         if eq:
@@ -142,10 +160,10 @@ def _parse(spec: _Spec, words: Sequence[str], *, stop_at_word: bool
         else:
             return None
         try:
-            value = option.convert(raw)
+            value = _convert(option, raw)
         except ValueError:
             return None
-        if option.kind == _MULTI:
+        if option.kind == LIST:
             if option.name not in given:
                 values[option.name] = []
             values[option.name].append(value)
@@ -159,57 +177,49 @@ def _parse(spec: _Spec, words: Sequence[str], *, stop_at_word: bool
     return values, i
 
 
-def _command(app: typer.Typer, name: str) -> Callable[..., Any] | None:
-    for info in app.registered_commands:
-        if (info.name or (info.callback.__name__ if info.callback else None)) == name:
-            return info.callback
-    return None
+class Parsed(NamedTuple):
+    """A command line this module can run: the global values, the command and its values."""
 
-
-@dataclass
-class Call:
-    """A function to call with ``values``, and typer's context as ``context`` if named."""
-
-    function: Callable[..., Any]
+    globals: dict[str, Any]
+    command: str
     values: dict[str, Any]
-    context: str | None
 
 
-def parse(app: typer.Typer, argv: Sequence[str]) -> tuple[Call, Call] | None:
-    """The main callback and the command function with the values typer would give them, or
-    None when the command line is not one this module handles."""
-    main = app.registered_callback.callback if app.registered_callback else None
-    main_spec = _spec(main) if main else None
-    if main is None or main_spec is None:
+def parse(argv: Sequence[str]) -> Parsed | None:
+    """What typer would give the main callback and the command, or None when the command line
+    is not one this module handles."""
+    found = parse_words(GLOBAL, argv, stop_at_word=True)
+    if found is None or found[1] >= len(argv) or argv[found[1]] not in COMMANDS:
         return None
-    parsed = _parse(main_spec, argv, stop_at_word=True)
-    if parsed is None or parsed[1] >= len(argv) or argv[parsed[1]] not in FAST_COMMANDS:
+    global_values, at = found
+    command = argv[at]
+    values = parse_words(COMMANDS[command], argv[at + 1:], stop_at_word=False)
+    if values is None:
         return None
-    main_values, at = parsed
-    command = _command(app, argv[at])
-    spec = _spec(command) if command else None
-    if command is None or spec is None:
-        return None
-    found = _parse(spec, argv[at + 1:], stop_at_word=False)
-    if found is None:
-        return None
-    return (Call(main, main_values, main_spec.context),
-            Call(command, found[0], spec.context))
+    return Parsed(global_values, command, values[0])
 
 
-def run(app: typer.Typer, argv: Sequence[str]) -> bool:
+class _Context:
+    """The part of typer's context the command functions use: ``obj``."""
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+
+def _function(command: str) -> Callable[..., None]:
+    from pycompose.cli import updown
+
+    function: Callable[..., None] = getattr(updown, command)
+    return function
+
+
+def run(argv: Sequence[str]) -> bool:
     """Run ``argv`` here if it is simple enough; False when typer should run it."""
-    calls = parse(app, argv)
-    if calls is None:
-        return False
-    from typer._click.exceptions import ClickException
+    from pycompose.cli.options import GlobalOptions, invalid_global
 
-    ctx = _Context()
-    main, command = calls
-    try:
-        main.function(**main.values, **({main.context: ctx} if main.context else {}))
-    except ClickException:
+    parsed = parse(argv)
+    if parsed is None or invalid_global(parsed.globals["ansi"], parsed.globals["progress"]):
         # Typer words the error with the usage line: let it parse again and report it.
         return False
-    command.function(**command.values, **({command.context: ctx} if command.context else {}))
+    _function(parsed.command)(_Context(GlobalOptions(**parsed.globals)), **parsed.values)
     return True

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sys
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import typer
 
 from pycompose.cli.common import load, parallel_limit, project_name_only, renderer
+from pycompose.cli.output import line_writer
 
 
 def _selected(project: Any, services: list[str] | None, with_deps: bool) -> list[str]:
@@ -21,19 +21,6 @@ def _selected(project: Any, services: list[str] | None, with_deps: bool) -> list
         if name not in project.services:
             raise PycomposeError(f"no such service: {name}")
     return selected_services(project, services or (), with_deps=with_deps)
-
-
-def line_writer() -> Callable[[str], None]:
-    """Writes build progress lines to stdout (where Compose prints them), whole lines at a
-    time though builds run in parallel threads."""
-    lock = threading.Lock()
-
-    def write(line: str) -> None:
-        with lock:
-            sys.stdout.write(line + "\n")
-            sys.stdout.flush()
-
-    return write
 
 
 def _go_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -82,7 +69,7 @@ def register(app: typer.Typer) -> None:
         import os
 
         from pycompose.api import push_images, run_builds, typed_project
-        from pycompose.execute import Event
+        from pycompose.events import Event
         from pycompose.images import BuildOptions, resolve_build_args
 
         loaded = load(ctx, services)

@@ -6,19 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pycompose.cli.common import load, parallel_limit, renderer
-
-
-def _parse_scale(values: list[str] | None) -> dict[str, int]:
-    from pycompose.errors import PycomposeError
-
-    scale: dict[str, int] = {}
-    for item in values or []:
-        name, sep, count = item.partition("=")
-        if not sep or not count.isdigit():
-            raise PycomposeError(f"invalid --scale value {item!r}: expected SERVICE=NUM")
-        scale[name] = int(count)
-    return scale
+from pycompose.cli import updown
 
 
 def register(app: typer.Typer) -> None:
@@ -95,66 +83,7 @@ def register(app: typer.Typer) -> None:
             "available: pycompose never shows the menu)")] = False,
     ) -> None:
         """Create and start containers."""
-        from pycompose.api import typed_project
-        from pycompose.api import up as api_up
-        from pycompose.cli.images import line_writer
-        from pycompose.errors import PycomposeError
-        from pycompose.plan import UpOptions
-
-        if force_recreate and no_recreate:
-            raise PycomposeError("--force-recreate and --no-recreate are incompatible")
-        del yes
-        if build and no_build:
-            raise PycomposeError("--build and --no-build are incompatible")
-        if pull not in ("policy", "always", "missing", "never", "build"):
-            raise PycomposeError(f'invalid --pull option "{pull}"')
-        loaded = load(ctx, services)
-        project = typed_project(loaded)
-        options = UpOptions(
-            services=tuple(services or ()), no_deps=no_deps, force_recreate=force_recreate,
-            no_recreate=no_recreate, no_start=no_start, remove_orphans=remove_orphans,
-            scale=_parse_scale(scale), wait=wait, timeout=timeout,
-            always_recreate_deps=always_recreate_deps,
-        )
-        if detach and (abort_on_container_exit or abort_on_container_failure
-                       or exit_code_from or attach or attach_dependencies):
-            raise PycomposeError(
-                "--detach cannot be combined with --abort-on-container-exit, "
-                "--abort-on-container-failure, --attach, --attach-dependencies or --watch")
-        if abort_on_container_exit and abort_on_container_failure:
-            raise PycomposeError(
-                "--abort-on-container-failure cannot be combined with --abort-on-container-exit")
-        if attach and attach_dependencies:
-            raise PycomposeError("cannot combine --attach and --attach-dependencies")
-        del menu
-        if not detach and not wait:
-            import sys
-
-            from pycompose.cli.attached import AttachOptions, run_attached_up
-
-            code = run_attached_up(
-                ctx, project, options,
-                AttachOptions(
-                    abort_on_exit=abort_on_container_exit,
-                    abort_on_failure=abort_on_container_failure,
-                    exit_code_from=exit_code_from, attach=tuple(attach or ()),
-                    no_attach=tuple(no_attach or ()),
-                    attach_dependencies=attach_dependencies, no_log_prefix=no_log_prefix,
-                    timestamps=timestamps, no_color=no_color,
-                ),
-                up_kwargs={"dry_run": ctx.obj.dry_run, "wait_timeout": wait_timeout,
-                           "limit": parallel_limit(ctx), "build": build, "no_build": no_build,
-                           "pull": None if pull == "policy" else pull,
-                           "quiet_pull": quiet_pull, "on_build_line": line_writer()},
-            )
-            if code:
-                sys.exit(code)
-            return
-        with renderer(ctx) as sink:
-            api_up(project, options, sink=sink, dry_run=ctx.obj.dry_run,
-                   wait_timeout=wait_timeout, limit=parallel_limit(ctx), build=build,
-                   no_build=no_build, pull=None if pull == "policy" else pull,
-                   quiet_pull=quiet_pull, on_build_line=line_writer())
+        updown.up(**locals())
 
     @app.command("down")
     def down(
@@ -173,23 +102,4 @@ def register(app: typer.Typer) -> None:
             'don\'t have a custom tag ("local"|"all")')] = None,
     ) -> None:
         """Stop and remove containers, networks."""
-        from pycompose.api import down as api_down
-        from pycompose.api import typed_project
-        from pycompose.errors import ProjectError, PycomposeError
-        from pycompose.plan import DownOptions
-
-        if rmi is not None and rmi not in ("local", "all"):
-            raise PycomposeError(f'invalid value for --rmi: "{rmi}": expected "local" or "all"')
-        try:
-            loaded = load(ctx)
-            project = typed_project(loaded)
-            name = loaded.name
-        except ProjectError:
-            if not ctx.obj.project_name:
-                raise
-            project, name = None, ctx.obj.project_name
-        options = DownOptions(remove_orphans=remove_orphans, volumes=volumes, timeout=timeout,
-                              services=tuple(services or ()))
-        with renderer(ctx) as sink:
-            api_down(project, name, options, sink=sink, dry_run=ctx.obj.dry_run,
-                     limit=parallel_limit(ctx), rmi=rmi)
+        updown.down(**locals())

@@ -1,17 +1,18 @@
-"""The ``pycompose`` command: global flags, then one sub-command per Compose command.
+"""The ``pycompose`` command as typer declares it: global flags, then one sub-command per
+Compose command. The entry point is :func:`pycompose.cli.entry.run`.
 
 Heavy modules (docker, the loader, anyio) are imported inside the commands that need them,
-so ``pycompose version`` and ``--help`` start fast.
+so ``--help`` starts fast.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from pycompose import __version__
+from pycompose.cli.options import GlobalOptions, invalid_global
 
 app = typer.Typer(
     name="pycompose",
@@ -22,32 +23,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-
-
-class GlobalOptions:
-    """The flags every command shares, as given on the command line."""
-
-    def __init__(self, **values: Any) -> None:
-        self.files: list[str] = values.get("files") or []
-        self.project_name: str | None = values.get("project_name")
-        self.project_directory: str | None = values.get("project_directory")
-        self.env_files: list[str] = values.get("env_files") or []
-        self.profiles: list[str] = values.get("profiles") or []
-        self.ansi: str = values.get("ansi") or "auto"
-        self.progress: str | None = values.get("progress")
-        self.dry_run: bool = bool(values.get("dry_run"))
-        self.parallel: int = values.get("parallel", -1)
-
-    def project_options(self) -> Any:
-        from pycompose.loader.discover import ProjectOptions
-
-        return ProjectOptions(
-            config_files=tuple(self.files),
-            project_name=self.project_name,
-            project_directory=self.project_directory,
-            env_files=tuple(self.env_files),
-            profiles=tuple(p for item in self.profiles for p in item.split(",") if p),
-        )
 
 
 @app.callback()
@@ -96,11 +71,9 @@ def main(
     ] = False,
 ) -> None:
     """Define and run multi-container applications with Docker."""
-    if ansi not in ("never", "always", "auto"):
-        raise typer.BadParameter(f'invalid --ansi value "{ansi}"', param_hint="--ansi")
-    if progress not in (None, "auto", "tty", "plain", "json", "quiet"):
-        raise typer.BadParameter(f'unsupported --progress value "{progress}"',
-                                 param_hint="--progress")
+    problem = invalid_global(ansi, progress)
+    if problem:
+        raise typer.BadParameter(problem[1], param_hint=problem[0])
     ctx.obj = GlobalOptions(
         files=files, project_name=project_name, project_directory=project_directory,
         env_files=env_files, profiles=profiles, ansi=ansi, progress=progress, dry_run=dry_run,
@@ -130,48 +103,10 @@ def _register() -> None:
     version.register(app)
 
 
-def _fast_version(argv: list[str]) -> bool:
-    """``pycompose version`` without loading the CLI framework (it is run by scripts a lot)."""
-    if argv in (["version"], ["--version"], ["-v"]):
-        sys.stdout.write(f"pycompose version v{__version__}\n")
-        return True
-    if argv in (["version", "--short"], ["version", "--format", "json"]):
-        if argv[-1] == "--short":
-            sys.stdout.write(f"{__version__}\n")
-        else:
-            sys.stdout.write(f'{{"version":"v{__version__}"}}\n')
-        return True
-    return False
-
-
-def run() -> None:
-    """Console-script entry point: runs the CLI, turns pycompose errors into exit codes.
-
-    Usage errors exit 1 like Docker Compose's (click's own default would be 2).
-    """
-    from pycompose.errors import PycomposeError
-
-    argv = sys.argv[1:]
-    if _fast_version(argv):
-        return
+def run_typer(argv: list[str]) -> None:
+    """Run ``argv`` through typer; errors are turned into exit codes by the caller."""
     _register()
-    from typer._click.exceptions import ClickException
-
-    from pycompose.cli import fast
-
-    try:
-        if not fast.run(app, argv):
-            code = app(args=argv, prog_name="pycompose", standalone_mode=False)
-            # Typer hands back the code of typer.Exit, and 130 for Ctrl-C, instead of exiting.
-            if isinstance(code, int) and code:
-                sys.exit(code)
-    except PycomposeError as exc:
-        sys.stderr.write(f"{exc}\n")
-        sys.exit(exc.exit_code)
-    except ClickException as exc:
-        exc.show()
-        sys.exit(1)
-    except (KeyboardInterrupt, typer.Abort):
-        sys.exit(130)
-    except BrokenPipeError:
-        sys.exit(0)
+    code = app(args=argv, prog_name="pycompose", standalone_mode=False)
+    # Typer hands back the code of typer.Exit, and 130 for Ctrl-C, instead of exiting.
+    if isinstance(code, int) and code:
+        sys.exit(code)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
 
 
 def print_warnings(warnings: Iterable[str]) -> None:
@@ -15,6 +14,23 @@ def print_warnings(warnings: Iterable[str]) -> None:
         if tty:
             sys.stderr.write(f"WARN[0000] {message} \n")
         else:
+            from datetime import UTC, datetime
+
             now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             escaped = message.replace("\\", "\\\\").replace('"', '\\"')
             sys.stderr.write(f'time="{now}" level=warning msg="{escaped}"\n')
+
+
+def line_writer() -> Callable[[str], None]:
+    """Writes build progress lines to stdout (where Compose prints them), whole lines at a
+    time though builds run in parallel threads."""
+    import threading
+
+    lock = threading.Lock()
+
+    def write(line: str) -> None:
+        with lock:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+
+    return write

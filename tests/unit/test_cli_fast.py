@@ -7,11 +7,14 @@ functions are swapped for recorders, so nothing runs.
 from __future__ import annotations
 
 import functools
+import types
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Union, get_args, get_origin
 
 import pytest
 import typer
+from typer.models import ArgumentInfo, OptionInfo
+from typer.utils import get_params_from_function
 
 from pycompose.cli import fast, main
 
@@ -45,15 +48,58 @@ def by_typer(argv: list[str]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def by_fast_path(argv: list[str]) -> list[tuple[str, dict[str, Any]]] | None:
-    app, _ = recording_app()
-    calls = fast.parse(app, argv)
-    if calls is None:
+    parsed = fast.parse(argv)
+    if parsed is None:
         return None
-    return [("main", calls[0].values), (_name(argv), calls[1].values)]
+    return [("main", parsed.globals), (parsed.command, parsed.values)]
 
 
-def _name(argv: list[str]) -> str:
-    return next(word for word in argv if word in fast.FAST_COMMANDS)
+def declared(function: Callable[..., Any]) -> fast.Spec:
+    """The :class:`fast.Spec` that typer's declarations of ``function`` amount to."""
+    options: list[fast.Option] = []
+    argument = None
+    for name, meta in get_params_from_function(function).items():
+        if name == "ctx":
+            continue
+        info = meta.default
+        assert isinstance(info, OptionInfo | ArgumentInfo), name
+        # Nothing the fast path cannot do the same way as typer.
+        assert not (info.callback or info.envvar or info.is_eager or info.default_factory), name
+        if isinstance(info, ArgumentInfo):
+            assert argument is None and info.default is None
+            argument = name
+            continue
+        annotation = meta.annotation
+        if annotation is bool:
+            kind = fast.FLAG
+            assert info.default is False, name
+            assert all("/" not in d for d in info.param_decls), name
+        elif get_origin(annotation) in (Union, types.UnionType) or annotation in (str, int):
+            plain = [a for a in get_args(annotation) if a is not type(None)] or [annotation]
+            assert len(plain) == 1, name
+            if get_origin(plain[0]) is list:
+                assert get_args(plain[0]) == (str,) and info.default is None, name
+                kind = fast.LIST
+            else:
+                kind = {str: fast.STR, int: fast.INT}[plain[0]]
+        else:
+            raise AssertionError(f"{name}: {annotation!r}")
+        default = None if kind in (fast.FLAG, fast.LIST) else info.default
+        options.append(fast.Option(name, kind, tuple(info.param_decls), default))
+    return fast.Spec(tuple(options), argument)
+
+
+def test_the_tables_repeat_the_typer_declarations() -> None:
+    from pycompose.cli import lifecycle
+
+    source = typer.Typer()
+    lifecycle.register(source)
+    commands = {str(info.name): info.callback for info in source.registered_commands}
+    assert declared(main.main) == fast.GLOBAL
+    assert set(commands) == set(fast.COMMANDS)
+    for name, function in commands.items():
+        assert function is not None
+        assert declared(function) == fast.COMMANDS[name], name
 
 
 @pytest.mark.parametrize("argv", [
@@ -88,3 +134,12 @@ def test_fast_path_gives_what_typer_gives(argv: list[str]) -> None:
 ])
 def test_other_command_lines_are_left_to_typer(argv: list[str]) -> None:
     assert by_fast_path(argv) is None
+
+
+@pytest.mark.parametrize("argv", [
+    ["--ansi", "bogus", "up", "-d"],
+    ["--progress", "fancy", "down"],
+])
+def test_global_values_compose_refuses_are_left_to_typer(argv: list[str]) -> None:
+    assert fast.parse(argv) is not None
+    assert fast.run(argv) is False
