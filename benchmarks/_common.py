@@ -17,6 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pycompose_argv() -> list[str]:
+    """How to run pycompose, byte-compiled first as an installed package is (with
+    PYTHONDONTWRITEBYTECODE set, a changed module would otherwise be compiled on every run)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "pycompose")],
+                   stdout=subprocess.DEVNULL, check=False)
     script = ROOT / ".venv" / "bin" / "pycompose"
     if script.is_file():
         return [str(script)]

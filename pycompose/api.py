@@ -122,13 +122,12 @@ def service_hash(service: dict[str, Any]) -> str:
 def typed_project(loaded: Loaded) -> Any:
     """The typed :class:`~pycompose.model.Project` of a loaded tree (services disabled by
     profiles are kept aside so they are not mistaken for orphans)."""
-    from dataclasses import replace
 
     from pycompose.model import project_from_loaded
 
     project = project_from_loaded(loaded)
     disabled = tuple(n for n in loaded.defined_services if n not in project.services)
-    return replace(project, disabled=disabled)
+    return project._replace(disabled=disabled)
 
 
 def up(
@@ -152,12 +151,18 @@ def up(
     for every service, None for each service's ``pull_policy``). Returns the executed
     :class:`~pycompose.plan.Plan`. With ``dry_run`` nothing is changed.
     """
-    import anyio
-
     from pycompose.engine.client import Engine
+    from pycompose.engine.convert import expected_hashes
     from pycompose.engine.observe import observe
-    from pycompose.execute import Executor, expected_hashes, wait_for_services
-    from pycompose.plan import plan_up, selected_services
+    from pycompose.events import Event
+    from pycompose.plan import (
+        CHECK_VOLUME,
+        RUNNING,
+        plan_up,
+        selected_services,
+        settles_without_engine,
+        volume_mismatch,
+    )
 
     engine = engine or Engine.from_env()
     names = selected_services(project, options.services, with_deps=not options.no_deps)
@@ -175,11 +180,24 @@ def up(
             if op.kind in _DRY_RUN_STATUS:
                 sink(_dry_run_event(op))
         return plan
+    waits = options.wait and not options.no_start
+    if not waits and settles_without_engine(project, plan):
+        # A repeated ``up``: only reports, in the executor's order, without loading it.
+        for op in plan.ordered():
+            if op.kind == RUNNING:
+                sink(Event(op.resource, "Running", done=True))
+            elif op.kind == CHECK_VOLUME and (text := volume_mismatch(project, observed, op)):
+                sink(Event(op.resource, "Warning", text=text))
+        return plan
+    import anyio
+
+    from pycompose.execute import Executor, wait_for_services
+
     executor = Executor(engine, project, observed, sink, limit=limit, wait_timeout=wait_timeout)
 
     async def main() -> None:
         await executor.run(plan)
-        if options.wait and not options.no_start:
+        if waits:
             await wait_for_services(executor, {n: True for n in names}, wait_timeout)
 
     anyio.run(main)
@@ -224,7 +242,7 @@ def run_builds(project: Any, names: Any, *, engine: Any, sink: Any, options: Any
 
     from pycompose.engine.auth import DockerConfig, registry_config_header
     from pycompose.engine.build import Numbering, build, request_for, use_buildkit
-    from pycompose.execute import Event, first_error
+    from pycompose.events import Event, first_error
     from pycompose.images import BuildOptions
 
     options = options or BuildOptions()
@@ -281,7 +299,7 @@ def _pull_private_bases(requests: Any, *, engine: Any, sink: Any, config: Any) -
     from pycompose.engine.build import base_images, dockerfile_text
     from pycompose.engine.images import pull
     from pycompose.errors import PycomposeError
-    from pycompose.execute import Event
+    from pycompose.events import Event
     from pycompose.images import parse_ref
 
     wanted: list[tuple[str, Any]] = []
@@ -303,13 +321,13 @@ def _pull_private_bases(requests: Any, *, engine: Any, sink: Any, config: Any) -
 
 def _local_images(engine: Any, images: Any) -> dict[str, Any]:
     """What the engine has under each reference (None when nothing), inspected in parallel."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from pycompose.engine.images import local_image
 
     names = sorted(images)
     if len(names) < 2:
         return {name: local_image(engine, name) for name in names}
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(min(8, len(names))) as pool:
         return dict(zip(names, pool.map(lambda n: local_image(engine, n), names), strict=True))
 
@@ -331,7 +349,7 @@ class _LayerEvents:
         self.last: dict[str, tuple[str, int]] = {}
 
     def __call__(self, step: Any) -> None:
-        from pycompose.execute import Event
+        from pycompose.events import Event
         from pycompose.images import human_size
 
         tenth = step.current * 10 // step.total if step.total else 0
@@ -373,7 +391,7 @@ def pull_images(
     from pycompose.engine.auth import DockerConfig
     from pycompose.engine.images import pull
     from pycompose.errors import PycomposeError
-    from pycompose.execute import Event, first_error
+    from pycompose.events import Event, first_error
     from pycompose.images import plan_pull_command
 
     local = _local_images(engine, {project.services[n].image for n in services})
@@ -456,7 +474,7 @@ def push_images(
     from pycompose.engine.auth import DockerConfig
     from pycompose.engine.images import push
     from pycompose.errors import PycomposeError
-    from pycompose.execute import Event, first_error
+    from pycompose.events import Event, first_error
     from pycompose.images import push_targets
 
     config = DockerConfig.load()
@@ -508,21 +526,17 @@ def ensure_images(
     """What ``up`` does before creating containers: pull what the pull policies ask for, then
     build what is missing (or everything buildable with ``build``). Returns the project to
     create containers from (``no_build`` drops the ``build:`` sections, as Compose does)."""
-    from dataclasses import replace
     from datetime import UTC, datetime
-
-    import anyio
-    import anyio.to_thread
 
     from pycompose.engine.images import local_image
     from pycompose.engine.images import pull as pull_image
     from pycompose.errors import PycomposeError
-    from pycompose.execute import Event, first_error
+    from pycompose.events import Event, first_error
     from pycompose.images import plan_builds, plan_pulls
 
     if no_build:
-        project = replace(project, services={
-            n: replace(s, has_build=False) for n, s in project.services.items()})
+        project = project._replace(services={
+            n: s._replace(has_build=False) for n, s in project.services.items()})
     local = _local_images(engine, {project.services[n].image for n in names})
     pulls = plan_pulls(project, names, local, datetime.now(UTC), override=pull,
                        force_build=build)
@@ -556,6 +570,9 @@ def ensure_images(
                     group.start_soon(one, name)
 
     if pulls:
+        import anyio
+        import anyio.to_thread
+
         from pycompose.engine.auth import DockerConfig
 
         config = DockerConfig.load()
@@ -575,7 +592,7 @@ def remove_project_images(
     import anyio.to_thread
 
     from pycompose.engine.images import local_image, project_images, remove
-    from pycompose.execute import Event, first_error
+    from pycompose.events import Event, first_error
     from pycompose.images import images_to_remove, rmi_candidates
 
     services = project.services if project is not None else {}
@@ -657,7 +674,7 @@ def down(
 
 
 def _warning(text: str) -> Any:
-    from pycompose.execute import Event
+    from pycompose.events import Event
 
     return Event(resource="", status="Warning", text=text)
 
@@ -670,7 +687,7 @@ _DRY_RUN_STATUS = {
 
 
 def _dry_run_event(op: Any) -> Any:
-    from pycompose.execute import Event
+    from pycompose.events import Event
 
     status = _DRY_RUN_STATUS.get(op.kind, op.kind)
     return Event(resource=op.resource, status=f"{status} ({op.cause})", done=True)
@@ -705,7 +722,8 @@ def _run_container_plan(plan: Any, project: Any, observed: Any, *, sink: Any, en
     progress statuses, nothing changed)."""
     import anyio
 
-    from pycompose.execute import Event, Executor
+    from pycompose.events import Event
+    from pycompose.execute import Executor
 
     if dry_run:
         for op in plan.ordered():
@@ -735,8 +753,9 @@ def create(
     import anyio
 
     from pycompose.engine.client import Engine
+    from pycompose.engine.convert import expected_hashes
     from pycompose.engine.observe import observe
-    from pycompose.execute import Executor, expected_hashes
+    from pycompose.execute import Executor
     from pycompose.plan import plan_create, selected_services
 
     engine = engine or Engine.from_env()

@@ -8,8 +8,8 @@ event sink passed in from outside; the first failure cancels the rest.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,12 +23,11 @@ from pycompose.engine.convert import (
     injected_files,
     network_endpoint,
     network_payload,
-    service_config_hash,
-    volume_hash_input,
     volume_payload,
 )
 from pycompose.engine.observe import ObservedState
 from pycompose.errors import EngineError, PycomposeError
+from pycompose.events import Event, Sink, first_error
 from pycompose.model import Project, Service
 from pycompose.plan import (
     CHECK_NETWORK,
@@ -50,24 +49,13 @@ from pycompose.plan import (
     STOP,
     UNPAUSE,
     WAIT,
+    WAITED_CONDITIONS,
     Op,
     Plan,
+    planned_services,
+    volume_mismatch,
+    waited_conditions,
 )
-from pycompose.serialize import config_hash
-
-
-@dataclass(frozen=True)
-class Event:
-    """Progress of one resource: ``Container p-web-1`` is ``Started``, say."""
-
-    resource: str
-    status: str
-    done: bool = False
-    error: bool = False
-    text: str = ""
-
-
-Sink = Callable[[Event], None]
 
 
 class DependencyError(PycomposeError):
@@ -144,8 +132,7 @@ class Executor:
     async def run(self, plan: Plan) -> None:
         """Run every operation of ``plan``; raise the first failure."""
         finished = {op_id: anyio.Event() for op_id in plan.ops}
-        self._planned = {str(op.args["service"]) for op in plan.ops.values()
-                         if "service" in op.args}
+        self._planned = planned_services(plan)
 
         async def run_op(op: Op) -> None:
             for dep in op.deps:
@@ -260,12 +247,9 @@ class Executor:
                     f'external volume "{volume.name}" not found'
                 ) from None
             return
-        observed = self.observed.volumes.get(volume.name)
-        expected = config_hash(volume_hash_input(volume))
-        if observed is not None and observed.config_hash and observed.config_hash != expected:
-            self.emit(op.resource, "Warning", text=(
-                f'Volume "{volume.name}" exists but doesn\'t match configuration in compose '
-                "file: keeping the existing volume and its data"))
+        warning = volume_mismatch(self.project, self.observed, op)
+        if warning:
+            self.emit(op.resource, "Warning", text=warning)
 
     async def _op_disconnect(self, op: Op) -> None:
         with suppress(NotFound):
@@ -439,17 +423,13 @@ class Executor:
         dependency ``required: false``; then it is reported as skipped, as Compose does.
         """
         name = op.args["service"]
-        # As Compose, a condition is waited for when a service that sets it is started, not
-        # when only its dependency is (`up db` does not wait for what `web` needs of db).
-        deps = [dep for svc in self.project.services.values() for dep in svc.depends_on
-                if dep.service == name and dep.condition in _WAITED
-                and svc.name in self._planned]
+        deps = waited_conditions(self.project, name, self._planned)
         containers = [(self.state.names.get(key, cid[:12]), cid)
                       for key, cid in sorted(self.state.ids.items()) if key[0] == name]
         if not deps or not containers:
             return
         deadline = None if self.wait_timeout is None else time.monotonic() + self.wait_timeout
-        for condition in _WAITED:
+        for condition in WAITED_CONDITIONS:
             wanted = [d for d in deps if d.condition == condition]
             if wanted:
                 await self._wait_condition(name, condition, containers,
@@ -525,18 +505,8 @@ class Executor:
         return None
 
 
-_WAITED = ("service_healthy", "service_completed_successfully")
 # Compose polls every 500 ms; a shorter period finds a ready dependency sooner at little cost.
 _POLL = 0.1
-
-
-def expected_hashes(project: Project, observed: ObservedState) -> dict[str, str]:
-    """The config-hash each service's containers should carry, given what is observed."""
-    refs: dict[str, str] = {}
-    for c in sorted(observed.containers, key=lambda c: (c.service, c.number)):
-        if not c.oneoff:
-            refs.setdefault(c.service, c.id)
-    return {name: service_config_hash(s, refs) for name, s in project.services.items()}
 
 
 async def wait_for_services(executor: Executor, services: Mapping[str, Any],
@@ -596,21 +566,3 @@ async def wait_for_services(executor: Executor, services: Mapping[str, Any],
             for key, cid in sorted(executor.state.ids.items()):
                 if key[0] in services:
                     group.start_soon(one, key, cid)
-
-
-@contextmanager
-def first_error() -> Iterator[None]:
-    """Task groups raise exception groups; callers want the first real error."""
-    try:
-        yield
-    except BaseExceptionGroup as group:
-        raise _first(group) from None
-
-
-def _first(group: BaseExceptionGroup[Any]) -> BaseException:
-    for exc in group.exceptions:
-        if isinstance(exc, BaseExceptionGroup):
-            return _first(exc)
-        found: BaseException = exc
-        return found
-    return group  # pragma: no cover - groups are never empty

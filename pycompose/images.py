@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import NamedTuple
 
 from pycompose.errors import PycomposeError
 from pycompose.model import Project, Service
@@ -28,8 +29,7 @@ REFRESH = "refresh"
 # -- references -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ImageRef:
+class ImageRef(NamedTuple):
     """A parsed image reference, normalized as the Docker CLI does (``busybox`` is
     ``docker.io/library/busybox``)."""
 
@@ -113,8 +113,7 @@ def normalized(text: str) -> str:
 # -- pull policies --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PullPolicy:
+class PullPolicy(NamedTuple):
     """A service's ``pull_policy`` resolved: ``kind`` is one of always, never, missing, build
     and refresh (``daily``, ``weekly``, ``every_<duration>``: pull when older than ``every``)."""
 
@@ -170,8 +169,7 @@ def service_policy(service: Service, override: str | None = None) -> PullPolicy:
 # -- what the engine has --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LocalImage:
+class LocalImage(NamedTuple):
     """An image the engine has: its id, and when it was last tagged (pulled or built)."""
 
     id: str
@@ -184,13 +182,12 @@ def explicit_image(service: Service) -> str | None:
     return str(image) if image else None
 
 
-@dataclass(frozen=True)
-class BuildOptions:
+class BuildOptions(NamedTuple):
     """The command line's build options: ``--no-cache``, ``--pull``, ``--build-arg``, ``-q``."""
 
     no_cache: bool = False
     pull: bool = False
-    args: Mapping[str, str] = field(default_factory=dict)
+    args: Mapping[str, str] = MappingProxyType({})
     quiet: bool = False
 
 
@@ -210,8 +207,7 @@ def resolve_build_args(values: Iterable[str], environment: Mapping[str, str]) ->
 # -- up --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ImageWork:
+class ImageWork(NamedTuple):
     """What ``up`` must do before it creates containers: services whose image is pulled
     (one per image) and services whose image is built."""
 
@@ -271,8 +267,7 @@ def plan_builds(project: Project, services: Iterable[str], local: Mapping[str, L
 # -- pull ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PullDecision:
+class PullDecision(NamedTuple):
     """One service of ``pull``: pulled (``skip`` empty) or skipped with Compose's reason."""
 
     service: str
@@ -342,8 +337,7 @@ def push_targets(project: Project, services: Iterable[str]) -> list[tuple[str, l
 # -- down --rmi ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ProjectImage:
+class ProjectImage(NamedTuple):
     """An image the engine lists with the project's label (Compose labels what it builds)."""
 
     id: str
@@ -384,8 +378,7 @@ def rmi_candidates(mode: str, services: Mapping[str, Service], project_name: str
 # -- images ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ContainerImage:
+class ContainerImage(NamedTuple):
     """One row of ``images``: a container and the image it was created from."""
 
     container: str

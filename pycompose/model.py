@@ -9,9 +9,8 @@ that planning needs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from pycompose.loader.pipeline import Loaded
@@ -34,8 +33,7 @@ def thaw(node: Any) -> Any:
     return node
 
 
-@dataclass(frozen=True)
-class Dependency:
+class Dependency(NamedTuple):
     """``depends_on`` entry: wait for ``service`` to reach ``condition`` before starting."""
 
     service: str
@@ -44,24 +42,21 @@ class Dependency:
     restart: bool = False
 
 
-@dataclass(frozen=True)
-class Network:
+class Network(NamedTuple):
     key: str
     name: str
     external: bool
     spec: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Volume:
+class Volume(NamedTuple):
     key: str
     name: str
     external: bool
     spec: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     name: str
     spec: Mapping[str, Any]
     image: str
@@ -79,17 +74,16 @@ class Service:
         return mode if isinstance(mode, str) else None
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     name: str
     working_dir: str
     config_files: tuple[str, ...]
     services: Mapping[str, Service]
     networks: Mapping[str, Network]
     volumes: Mapping[str, Volume]
-    secrets: Mapping[str, Any] = field(default_factory=dict)
-    configs: Mapping[str, Any] = field(default_factory=dict)
-    environment: Mapping[str, str] = field(default_factory=dict)
+    secrets: Mapping[str, Any] = MappingProxyType({})
+    configs: Mapping[str, Any] = MappingProxyType({})
+    environment: Mapping[str, str] = MappingProxyType({})
     disabled: tuple[str, ...] = ()
 
     def default_image(self, service: str) -> str:

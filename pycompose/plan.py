@@ -8,8 +8,8 @@ are done; ``--dry-run`` prints the plan instead.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from pycompose.engine.observe import ObservedContainer, ObservedState
 from pycompose.model import Network, Project, Service
@@ -31,8 +31,7 @@ REMOVE_VOLUME = "remove_volume"
 RUNNING = "running"
 
 
-@dataclass(frozen=True)
-class Op:
+class Op(NamedTuple):
     """One step of a plan. ``deps`` are ids of operations that must finish first."""
 
     id: str
@@ -40,17 +39,23 @@ class Op:
     resource: str
     cause: str
     deps: frozenset[str] = frozenset()
-    args: Mapping[str, Any] = field(default_factory=dict)
+    args: Mapping[str, Any] = MappingProxyType({})
 
     def render(self) -> str:
         after = f" after {', '.join(sorted(self.deps))}" if self.deps else ""
         return f"{self.id}: {self.kind} {self.resource} ({self.cause}){after}"
 
 
-@dataclass
 class Plan:
-    ops: dict[str, Op] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    """Operations by id, and the warnings planning gave."""
+
+    def __init__(self, ops: dict[str, Op] | None = None,
+                 warnings: list[str] | None = None) -> None:
+        self.ops: dict[str, Op] = {} if ops is None else ops
+        self.warnings: list[str] = [] if warnings is None else warnings
+
+    def __repr__(self) -> str:
+        return f"Plan(ops={self.ops!r}, warnings={self.warnings!r})"
 
     def add(self, op: Op) -> Op:
         if op.id in self.ops:
@@ -84,15 +89,67 @@ class Plan:
                                                                   CHECK_VOLUME)]
 
 
-@dataclass(frozen=True)
-class UpOptions:
+WAITED_CONDITIONS = ("service_healthy", "service_completed_successfully")
+
+
+def planned_services(plan: Plan) -> set[str]:
+    """The services ``plan`` acts on: only their conditions are waited for."""
+    return {str(op.args["service"]) for op in plan.ops.values() if "service" in op.args}
+
+
+def waited_conditions(project: Project, name: str, planned: set[str]) -> list[Any]:
+    """The ``depends_on`` entries on service ``name`` that a :data:`WAIT` step waits for.
+
+    As Compose, a condition is waited for when a service that sets it is started, not when
+    only its dependency is (``up db`` does not wait for what ``web`` needs of db)."""
+    return [dep for svc in project.services.values() for dep in svc.depends_on
+            if dep.service == name and dep.condition in WAITED_CONDITIONS
+            and svc.name in planned]
+
+
+def volume_mismatch(project: Project, observed: ObservedState, op: Op) -> str | None:
+    """The warning a :data:`CHECK_VOLUME` step of a project volume gives, if any: the volume
+    exists with another configuration, and is kept with its data."""
+    from pycompose.engine.convert import volume_hash_input
+    from pycompose.serialize import config_hash
+
+    volume = project.volumes[op.args["key"]]
+    found = observed.volumes.get(volume.name)
+    if found is None or not found.config_hash:
+        return None
+    if found.config_hash == config_hash(volume_hash_input(volume)):
+        return None
+    return (f'Volume "{volume.name}" exists but doesn\'t match configuration in compose '
+            "file: keeping the existing volume and its data")
+
+
+def settles_without_engine(project: Project, plan: Plan) -> bool:
+    """True when running ``plan`` needs neither the engine nor waiting: every step only
+    reports (a running container, a project network or volume that is already there, a
+    service nobody waits for). A repeated ``up`` is such a plan."""
+    planned = planned_services(plan)
+    for op in plan.ops.values():
+        if op.kind == RUNNING:
+            continue
+        if op.kind == CHECK_NETWORK and not project.networks[op.args["key"]].external:
+            continue
+        if (op.kind == CHECK_VOLUME and "warn_unlabelled" not in op.args
+                and not project.volumes[op.args["key"]].external):
+            continue
+        if op.kind == WAIT and not waited_conditions(project, op.args["service"], planned):
+            continue
+        return False
+    return True
+
+
+class UpOptions(NamedTuple):
     services: tuple[str, ...] = ()
     no_deps: bool = False
     force_recreate: bool = False
     no_recreate: bool = False
     no_start: bool = False
     remove_orphans: bool = False
-    scale: Mapping[str, int] = field(default_factory=dict)
+    scale: Mapping[str, int] = MappingProxyType({})
     wait: bool = False
     timeout: int | None = None
     always_recreate_deps: bool = False
@@ -508,8 +565,7 @@ def _container_name(project: Project, service: Service, number: int) -> str:
     return service.container_name or f"{project.name}-{service.name}-{number}"
 
 
-@dataclass(frozen=True)
-class DownOptions:
+class DownOptions(NamedTuple):
     remove_orphans: bool = False
     volumes: bool = False
     timeout: int | None = None
@@ -842,9 +898,8 @@ def plan_create(project: Project, observed: ObservedState, options: UpOptions,
     """Plan ``create``: ``up --no-start``, reporting existing containers as Compose's create
     does (``Running`` for a running one, nothing for a stopped one); nothing waits for
     dependency conditions, since nothing starts."""
-    from dataclasses import replace
 
-    plan = plan_up(project, observed, replace(options, no_start=True), expected_hashes)
+    plan = plan_up(project, observed, options._replace(no_start=True), expected_hashes)
     states = {c.id: c.state for c in observed.containers}
     dropped = {
         op.id for op in plan.ops.values()
@@ -855,5 +910,5 @@ def plan_create(project: Project, observed: ObservedState, options: UpOptions,
         del plan.ops[op_id]
     for op in list(plan.ops.values()):
         if op.deps & dropped:
-            plan.ops[op.id] = replace(op, deps=op.deps - dropped)
+            plan.ops[op.id] = op._replace(deps=op.deps - dropped)
     return plan

@@ -13,7 +13,7 @@ import threading
 import time
 from typing import IO, Any
 
-from pycompose.execute import Event
+from pycompose.events import Event
 
 _DONE_MARK = "✔"
 _ERROR_MARK = "✘"

@@ -9,10 +9,8 @@ double-quoted), long or multi-line keys in the ``? key`` form.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
-from decimal import Decimal
 from functools import lru_cache
 from json.encoder import encode_basestring
 from typing import Any
@@ -95,7 +93,19 @@ def to_json(tree: Any, *, indent: int | None = 2) -> str:
 
 def config_hash(obj: Any) -> str:
     """SHA-256 (hex) of the compact JSON of ``obj``, as in ``com.docker.compose.config-hash``."""
-    return hashlib.sha256(to_json(obj, indent=None).encode("utf-8")).hexdigest()
+    digest: str = _sha256()(to_json(obj, indent=None).encode("utf-8")).hexdigest()
+    return digest
+
+
+@lru_cache(maxsize=1)
+def _sha256() -> Any:
+    """CPython's own SHA-256 where it has one: loading OpenSSL through hashlib takes longer
+    than hashing every service of a project."""
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found]
+    except ImportError:
+        from hashlib import sha256
+    return sha256
 
 
 def _json_float(value: float) -> str:
@@ -109,6 +119,8 @@ def _json_float(value: float) -> str:
         mantissa, _, exponent = repr(value).partition("e")
         sign = exponent[0] if exponent[0] in "+-" else "+"
         return f"{mantissa}e{sign}{int(exponent.lstrip('+-'))}"
+    from decimal import Decimal
+
     return format(Decimal(repr(value)).normalize(), "f")
 
 

@@ -540,7 +540,6 @@ def run_attached_up(ctx: typer.Context, project: Any, up_options: Any, attach: A
     """Attached ``up``: converge (progress shown), attach to the services' output, start, and
     follow until every attached container has exited. Returns the exit code: 0, the code
     chosen by :class:`Cascade`, or 130 after Ctrl-C."""
-    from dataclasses import replace
 
     from pycompose.api import up as api_up
     from pycompose.engine.client import Engine
@@ -554,7 +553,7 @@ def run_attached_up(ctx: typer.Context, project: Any, up_options: Any, attach: A
     engine = Engine.from_env()
     names = list(up_options.services)
     with renderer(ctx) as sink:
-        api_up(project, replace(up_options, no_start=True, wait=False), sink=sink,
+        api_up(project, up_options._replace(no_start=True, wait=False), sink=sink,
                engine=engine, **up_kwargs)
     if ctx.obj.dry_run:
         return 0

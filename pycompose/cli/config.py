@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from typing import Annotated, Any
 
 import typer
@@ -83,7 +82,7 @@ def register(app: typer.Typer) -> None:
         options = ctx.obj.project_options()
         if list_profiles:
             # Compose lists the profiles of every service, active or not.
-            options = replace(options, profiles=("*",))
+            options = options._replace(profiles=("*",))
         loaded = load_project(options, stages, services or ())
         print_warnings(loaded.warnings)
         tree: dict[str, Any] = loaded.tree

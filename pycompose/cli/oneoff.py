@@ -99,8 +99,10 @@ def prepare_run(project: Any, service: str, *, engine: Engine, sink: Any, no_dep
     import anyio
 
     from pycompose.api import ensure_images
+    from pycompose.engine.convert import expected_hashes
     from pycompose.engine.observe import observe
-    from pycompose.execute import Event, Executor, expected_hashes
+    from pycompose.events import Event
+    from pycompose.execute import Executor
     from pycompose.plan import Plan, UpOptions, plan_up, selected_services
 
     names = selected_services(project, [service], with_deps=not no_deps)
@@ -271,7 +273,7 @@ def cp_command(ctx: typer.Context, source: str, destination: str, *, archive: bo
     from pycompose.engine import labels as L
     from pycompose.engine.client import Engine
     from pycompose.errors import PycomposeError
-    from pycompose.execute import Event
+    from pycompose.events import Event
 
     src_service, src_path = _split_cp_arg(source)
     dst_service, dst_path = _split_cp_arg(destination)
@@ -320,7 +322,7 @@ def export_command(ctx: typer.Context, service: str, *, output: str | None,
     from pycompose.engine import streams
     from pycompose.engine.client import Engine
     from pycompose.errors import PycomposeError
-    from pycompose.execute import Event
+    from pycompose.events import Event
 
     name = project_name_only(ctx)
     engine = Engine.from_env()

@@ -9,8 +9,7 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pycompose.engine import labels as L
 from pycompose.errors import EngineError
@@ -18,7 +17,19 @@ from pycompose.loader.units import parse_duration
 from pycompose.model import Network, Project, Service, Volume, thaw
 from pycompose.serialize import config_hash
 
+if TYPE_CHECKING:
+    from pycompose.engine.observe import ObservedState
+
 _HASH_EXCLUDED = ("build", "pull_policy", "scale", "depends_on", "profiles")
+
+
+def expected_hashes(project: Project, observed: ObservedState) -> dict[str, str]:
+    """The config-hash each service's containers should carry, given what is observed."""
+    refs: dict[str, str] = {}
+    for c in sorted(observed.containers, key=lambda c: (c.service, c.number)):
+        if not c.oneoff:
+            refs.setdefault(c.service, c.id)
+    return {name: service_config_hash(s, refs) for name, s in project.services.items()}
 
 
 def service_config_hash(service: Service, refs: Mapping[str, str] | None = None) -> str:
@@ -540,8 +551,7 @@ def _security_opts(project: Project, opts: Any) -> tuple[list[str] | None, bool]
     return parsed or None, unconfined
 
 
-@dataclass(frozen=True)
-class InjectedFile:
+class InjectedFile(NamedTuple):
     """A secret or config that Compose copies into the container before each start (those
     given by ``environment`` or ``content``; ``file`` ones are bind mounts)."""
 
@@ -604,14 +614,13 @@ def injected_files(project: Project, service: Service) -> list[InjectedFile]:
     return out
 
 
-@dataclass(frozen=True)
-class ContainerRequest:
+class ContainerRequest(NamedTuple):
     """Everything needed to create one container: its name and the create payload, plus the
     networks to connect after creation (the engine takes one network at create time)."""
 
     name: str
     payload: dict[str, Any]
-    connect: Sequence[tuple[str, dict[str, Any]]] = field(default_factory=tuple)
+    connect: Sequence[tuple[str, dict[str, Any]]] = ()
     platform: str | None = None
 
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pycompose.engine import labels as L
-from pycompose.engine.auth import Credentials
 from pycompose.engine.client import Engine, NotFound
 from pycompose.errors import EngineError, PycomposeError
 from pycompose.images import (
@@ -25,6 +23,9 @@ from pycompose.images import (
     parse_ref,
     repository_and_tag,
 )
+
+if TYPE_CHECKING:
+    from pycompose.engine.auth import Credentials
 
 
 class RegistryError(EngineError):
@@ -36,8 +37,7 @@ class RegistryError(EngineError):
         self.reason = reason or message
 
 
-@dataclass(frozen=True)
-class LayerProgress:
+class LayerProgress(NamedTuple):
     """One JSON message of a pull or push about one layer."""
 
     layer: str

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pycompose.engine import labels as L
 
@@ -12,8 +12,7 @@ if TYPE_CHECKING:
     from pycompose.engine.client import Engine
 
 
-@dataclass(frozen=True)
-class ObservedContainer:
+class ObservedContainer(NamedTuple):
     id: str
     name: str
     service: str
@@ -37,8 +36,7 @@ class ObservedContainer:
         return self.id[:12]
 
 
-@dataclass(frozen=True)
-class ObservedNetwork:
+class ObservedNetwork(NamedTuple):
     id: str
     name: str
     key: str
@@ -46,23 +44,21 @@ class ObservedNetwork:
     labels: Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class ObservedVolume:
+class ObservedVolume(NamedTuple):
     name: str
     key: str
     config_hash: str
     labels: Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class ObservedState:
+class ObservedState(NamedTuple):
     """A snapshot of one project on the engine."""
 
     project: str
     containers: tuple[ObservedContainer, ...] = ()
-    networks: Mapping[str, ObservedNetwork] = field(default_factory=dict)
-    volumes: Mapping[str, ObservedVolume] = field(default_factory=dict)
-    images: Mapping[str, str | None] = field(default_factory=dict)
+    networks: Mapping[str, ObservedNetwork] = MappingProxyType({})
+    volumes: Mapping[str, ObservedVolume] = MappingProxyType({})
+    images: Mapping[str, str | None] = MappingProxyType({})
 
     def service_containers(self, service: str) -> list[ObservedContainer]:
         return sorted(

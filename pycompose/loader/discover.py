@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from pycompose.errors import ProjectError
 
@@ -29,22 +29,21 @@ _VALID_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _NAME_CHARS = re.compile(r"[a-z0-9_-]")
 
 
-@dataclass(frozen=True)
-class ProjectOptions:
-    """What the user asked for: the global flags plus the process environment."""
+class ProjectOptions(NamedTuple):
+    """What the user asked for: the global flags plus the process environment (``environ``,
+    None: this process's) and directory (``cwd``, None: the current one)."""
 
     config_files: Sequence[str] = ()
     project_name: str | None = None
     project_directory: str | None = None
     env_files: Sequence[str] = ()
     profiles: Sequence[str] = ()
-    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    cwd: str = field(default_factory=os.getcwd)
+    environ: Mapping[str, str] | None = None
+    cwd: str | None = None
     stdin_reader: Callable[[], str] | None = None
 
 
-@dataclass(frozen=True)
-class ProjectSource:
+class ProjectSource(NamedTuple):
     """Where a project comes from, once discovery is done."""
 
     config_files: tuple[str, ...]
@@ -111,8 +110,8 @@ def discover(options: ProjectOptions) -> ProjectSource:
     from pycompose.loader.dotenv import read_dotenv
 
     warnings: list[str] = []
-    environ = dict(options.environ)
-    cwd = options.cwd
+    environ = dict(os.environ if options.environ is None else options.environ)
+    cwd = os.getcwd() if options.cwd is None else options.cwd
     project_dir = _abs(options.project_directory, cwd) if options.project_directory else None
 
     env_files = list(options.env_files)

@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from pycompose.errors import ComposeFileError, Mark
 from pycompose.loader.tree import PathT, YMap, YSeq, locate
@@ -351,8 +350,7 @@ _ABSENT: Any = object()
 _SCALARS = frozenset({str, int, float, bool})
 
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
+class _Rule(NamedTuple):
     merger: Callable[[Any, Any, Link, States], Any] | None = None
     canonical: Callable[[Any], Any] | None = None
 

@@ -9,16 +9,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pycompose.errors import ComposeFileError, ProjectError
 from pycompose.loader.discover import STDIN, ProjectOptions, ProjectSource, discover
 from pycompose.loader.tree import locate
 
 
-@dataclass(frozen=True)
-class Stages:
+class Stages(NamedTuple):
     """Which stages run; ``config --no-*`` flags switch them off."""
 
     interpolate: bool = True
@@ -28,18 +26,19 @@ class Stages:
     resolve_environment: bool = True
 
 
-@dataclass
 class LoadContext:
     """State shared by the stages of one load: environment, warnings, files being read."""
 
-    source: ProjectSource
-    stages: Stages
-    stdin_reader: Callable[[], str] | None = None
-    warnings: list[str] = field(default_factory=list)
-    source_tree: Any = None
-    defined_services: tuple[str, ...] = ()
-    _warned: set[str] = field(default_factory=set)
-    _file_cache: dict[str, list[Any]] = field(default_factory=dict)
+    def __init__(self, source: ProjectSource, stages: Stages,
+                 stdin_reader: Callable[[], str] | None = None) -> None:
+        self.source = source
+        self.stages = stages
+        self.stdin_reader = stdin_reader
+        self.warnings: list[str] = []
+        self.source_tree: Any = None
+        self.defined_services: tuple[str, ...] = ()
+        self._warned: set[str] = set()
+        self._file_cache: dict[str, list[Any]] = {}
 
     @property
     def environment(self) -> dict[str, str]:
@@ -89,8 +88,7 @@ class LoadContext:
         return [clone(doc) for doc in docs] if copy else docs
 
 
-@dataclass
-class Loaded:
+class Loaded(NamedTuple):
     """The result of loading: the project as Compose prints it, plus what was said on the way."""
 
     name: str

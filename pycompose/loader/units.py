@@ -6,7 +6,6 @@ import math
 import re
 import struct
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 _UNIT_NS = {
@@ -242,6 +241,8 @@ def go_float(value: float) -> str:
     if math.isinf(value):
         return "+Inf" if value > 0 else "-Inf"
     sign = "-" if math.copysign(1.0, value) < 0 else ""
+    from decimal import Decimal
+
     dec = Decimal(repr(abs(value)))
     if not dec:
         return sign + "0"

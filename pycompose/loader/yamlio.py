@@ -13,18 +13,52 @@ in most attributes and prints as ``2001-12-14T00:00:00Z`` in ``x-*``; here it st
 
 from __future__ import annotations
 
-import base64
 import binascii
 import math
 import re
+import sys
 from typing import Any
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from pycompose.errors import ComposeFileError, Mark, format_path
-from pycompose.loader.tree import YMap, YSeq
-from pycompose.loader.units import go_float
+class _LazyPattern:
+    """A regular expression compiled when first used (see :func:`_import_pyyaml`)."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, *args: Any) -> None:
+        self._args = args
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = _COMPILE(*self._args)
+        return getattr(self._compiled, name)
+
+
+_COMPILE = re.compile
+
+
+def _import_pyyaml() -> None:
+    """Import PyYAML with the regular expressions it compiles at import time left for their
+    first use. Most are for its own YAML 1.1 resolver and its pure-Python reader, which this
+    module uses neither of; compiling them takes longer than reading a compose file."""
+    if "yaml" in sys.modules:
+        return
+    re.compile = _LazyPattern  # type: ignore[assignment]
+    try:
+        import yaml  # noqa: F401
+    finally:
+        re.compile = _COMPILE
+
+
+_import_pyyaml()
+
+import yaml  # noqa: E402
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode  # noqa: E402
+
+from pycompose.errors import ComposeFileError, Mark, format_path  # noqa: E402
+from pycompose.loader.tree import YMap, YSeq  # noqa: E402
+from pycompose.loader.units import go_float  # noqa: E402
 
 try:  # libyaml's parser is several times faster; the pure-Python one behaves the same
     from yaml._yaml import CParser as _CParser
@@ -201,6 +235,8 @@ class _Builder:
             return typed
         if tag == _BINARY:
             try:
+                import base64
+
                 return base64.b64decode(value, validate=False).decode("utf-8", "replace")
             except binascii.Error:
                 raise self.error(node, f"cannot decode {value!r} as base64 (!!binary)") from None

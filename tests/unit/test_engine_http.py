@@ -148,3 +148,60 @@ def test_local_socket_follows_the_docker_cli(environ: dict[str, str], expected: 
 def test_local_socket_reads_the_current_context(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text('{"currentContext": "desktop-linux"}')
     assert local_socket({"DOCKER_CONFIG": str(tmp_path)}) is None
+
+
+class _RawServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    """Answers each connection's requests with the next canned replies, then closes it."""
+
+    daemon_threads = True
+    replies: list[list[bytes]]
+    connections: int
+
+
+class _RawHandler(socketserver.StreamRequestHandler):
+    server: _RawServer
+
+    def handle(self) -> None:
+        replies = self.server.replies[self.server.connections]
+        self.server.connections += 1
+        for reply in replies:
+            while self.rfile.readline() not in (b"\r\n", b""):
+                pass
+            self.wfile.write(reply)
+            self.wfile.flush()
+
+
+@pytest.fixture
+def raw_server(tmp_path: Path) -> Iterator[_RawServer]:
+    srv = _RawServer(str(tmp_path / "raw.sock"), _RawHandler)
+    srv.connections = 0
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_a_body_without_length_is_read_to_the_close(raw_server: _RawServer) -> None:
+    raw_server.replies = [
+        [b"HTTP/1.1 200 OK\r\nConnection: close\r\nApi-Version: 1.43\r\n\r\n[1, 2]"],
+        [b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]"],
+    ]
+    transport = UnixSocketTransport(str(raw_server.server_address))
+    first = transport.request("GET", "/a", timeout=5)
+    assert (first.status, first.json(), first.api_version) == (200, [1, 2], "1.43")
+    assert transport.request("GET", "/b", timeout=5).json() == []
+    assert raw_server.connections == 2
+
+
+def test_a_kept_alive_connection_the_engine_closed_is_replaced(raw_server: _RawServer) -> None:
+    # The first connection answers once and is then closed by the server while idle.
+    raw_server.replies = [
+        [b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1"],
+        [b"HTTP/1.1 204 No Content\r\n\r\n"],
+    ]
+    transport = UnixSocketTransport(str(raw_server.server_address))
+    assert transport.request("GET", "/a", timeout=5).json() == 1
+    reply = transport.request("POST", "/b", body={"x": 1}, timeout=5)
+    assert (reply.status, reply.body) == (204, b"")
+    assert raw_server.connections == 2

@@ -8,7 +8,6 @@ the planner only compares them.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -155,7 +154,7 @@ def test_nothing_changed_means_no_write(web_db: Project) -> None:
 def test_changed_hash_recreates_only_that_service(web_db: Project) -> None:
     state = web_db_running()
     db, web = state.containers
-    state = replace(state, containers=(db, replace(web, config_hash="old")))
+    state = state._replace(containers=(db, web._replace(config_hash="old")))
     plan = up(web_db, state)
     assert plan.render() == snapshot("""
         container:db:1:running: running Container p-db-1 (up to date)
@@ -176,7 +175,7 @@ def test_changed_hash_recreates_only_that_service(web_db: Project) -> None:
 
 
 def test_new_image_id_recreates_with_the_same_hash(web_db: Project) -> None:
-    state = replace(web_db_running(), images={IMAGE: "sha256:newer"})
+    state = web_db_running()._replace(images={IMAGE: "sha256:newer"})
     plan = up(web_db, state)
     causes = {op.id: op.cause for op in plan.ops.values() if op.kind == "create_container"}
     assert causes == {"container:db:1:create": "image changed",
@@ -206,7 +205,7 @@ def test_force_recreate_of_named_service_leaves_dependencies(web_db: Project) ->
 
 def test_no_recreate_keeps_outdated_containers(web_db: Project) -> None:
     state = web_db_running()
-    state = replace(state, containers=tuple(replace(c, config_hash="old")
+    state = state._replace(containers=tuple(c._replace(config_hash="old")
                                             for c in state.containers),
                     images={IMAGE: "sha256:newer"})
     plan = up(web_db, state, no_recreate=True)
@@ -216,7 +215,7 @@ def test_no_recreate_keeps_outdated_containers(web_db: Project) -> None:
 def test_stopped_container_is_started(web_db: Project) -> None:
     state = web_db_running()
     db, web = state.containers
-    state = replace(state, containers=(replace(db, state="exited"), web))
+    state = state._replace(containers=(db._replace(state="exited"), web))
     plan = up(web_db, state)
     assert [op.render() for op in plan.writes()] == [
         "container:db:1:start: start Container p-db-1 (stopped) after network:default, "
@@ -463,7 +462,7 @@ def test_restart_dependant_scaled_down_is_stopped_once(tmp_path: Path) -> None:
 def test_container_off_its_network_is_recreated(web_db: Project) -> None:
     state = web_db_running()
     db, web = state.containers
-    state = replace(state, containers=(db, replace(web, networks=("p_default",))))
+    state = state._replace(containers=(db, web._replace(networks=("p_default",))))
     plan = up(web_db, state)
     assert plan.ops["container:web:1:create"].cause == "not connected to network p_front"
 
@@ -471,7 +470,7 @@ def test_container_off_its_network_is_recreated(web_db: Project) -> None:
 def test_container_without_its_volume_is_recreated(web_db: Project) -> None:
     state = web_db_running()
     db, web = state.containers
-    state = replace(state, containers=(replace(db, volumes=("4f2a",)), web))
+    state = state._replace(containers=(db._replace(volumes=("4f2a",)), web))
     plan = up(web_db, state)
     assert plan.ops["container:db:1:create"].cause == "volume p_data not mounted"
 
