@@ -85,6 +85,8 @@ class Project(NamedTuple):
     configs: Mapping[str, Any] = MappingProxyType({})
     environment: Mapping[str, str] = MappingProxyType({})
     disabled: tuple[str, ...] = ()
+    #: ``--env-file``/``COMPOSE_ENV_FILES`` files, for the containers' label.
+    environment_files: tuple[str, ...] = ()
 
     def default_image(self, service: str) -> str:
         """The image name Compose gives a service that has ``build:`` and no ``image:``."""
@@ -152,4 +154,5 @@ def project_from_loaded(loaded: Loaded) -> Project:
         secrets=_frozen(tree.get("secrets") or {}),
         configs=_frozen(tree.get("configs") or {}),
         environment=dict(loaded.environment),
+        environment_files=tuple(loaded.environment_files),
     )

@@ -761,6 +761,8 @@ def container_request(
         L.SERVICE: service.name,
         L.VERSION: L.COMPOSE_VERSION,
     })
+    if project.environment_files:
+        labels[L.ENVIRONMENT_FILE] = ",".join(project.environment_files)
     if replaces is not None:
         # Compose marks a replacement with the old container's name, project prefix cut.
         labels[L.REPLACE] = replaces.removeprefix(f"{project.name}-")

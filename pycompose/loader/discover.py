@@ -53,6 +53,9 @@ class ProjectSource(NamedTuple):
     profiles: tuple[str, ...]
     name_override: str | None
     warnings: tuple[str, ...] = ()
+    #: The env files named by ``--env-file`` or ``COMPOSE_ENV_FILES`` (absolute), not the
+    #: default ``.env``: Compose records them in a label on the containers.
+    explicit_env_files: tuple[str, ...] = ()
 
 
 def normalize_project_name(name: str) -> str:
@@ -189,4 +192,5 @@ def discover(options: ProjectOptions) -> ProjectSource:
         profiles=tuple(profiles),
         name_override=name,
         warnings=tuple(warnings),
+        explicit_env_files=tuple(_abs(f, cwd) for f in env_files),
     )

@@ -101,6 +101,7 @@ class Loaded(NamedTuple):
     warnings: list[str]
     defined_services: tuple[str, ...] = ()
     interpolated: bool = True
+    environment_files: tuple[str, ...] = ()
 
 
 def interpolate_doc(
@@ -222,4 +223,5 @@ def load(
         warnings=ctx.warnings,
         defined_services=ctx.defined_services,
         interpolated=ctx.stages.interpolate,
+        environment_files=source.explicit_env_files,
     )
