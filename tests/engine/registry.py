@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -18,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.helpers import free_ports
 
 REGISTRY_BINARY = "docker-registry"
 
@@ -49,12 +50,6 @@ def available() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _bcrypt(password: str) -> str:
     try:
         import bcrypt
@@ -69,13 +64,17 @@ def _bcrypt(password: str) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4)).decode()
 
 
+class _Exited(RuntimeError):
+    """The registry ended before it answered (say, its port was taken meanwhile)."""
+
+
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"docker-registry exited: {log.read_text()[-2000:]}")
+            raise _Exited(f"docker-registry exited: {log.read_text()[-2000:]}")
         try:
-            urllib.request.urlopen(url, timeout=1).close()
+            urllib.request.urlopen(url, timeout=5).close()
             return
         except urllib.error.HTTPError:
             return  # 401 from an auth registry: it is up
@@ -89,7 +88,27 @@ def running_registry(root: Path, *, username: str | None = None,
                      password: str | None = None) -> Iterator[Registry]:
     """Starts a registry with storage under ``root``; stops it on exit."""
     root.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
+    for attempt in range(3):
+        [port] = free_ports()
+        process, log = _start(root, port, username, password)
+        try:
+            _wait_until_up(f"http://127.0.0.1:{port}/v2/", process, log)
+            break
+        except _Exited:
+            if attempt == 2:
+                raise
+        except BaseException:
+            _stop(process)
+            raise
+    try:
+        yield Registry(host=f"127.0.0.1:{port}", root=root, username=username,
+                       password=password)
+    finally:
+        _stop(process)
+
+
+def _start(root: Path, port: int, username: str | None, password: str | None
+           ) -> tuple[subprocess.Popen[bytes], Path]:
     lines = [
         "version: 0.1",
         "log:",
@@ -112,14 +131,13 @@ def running_registry(root: Path, *, username: str | None = None,
     with open(log, "wb") as out:
         process = subprocess.Popen([REGISTRY_BINARY, "serve", str(config)], stdout=out,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    return process, log
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
     try:
-        _wait_until_up(f"http://127.0.0.1:{port}/v2/", process, log)
-        yield Registry(host=f"127.0.0.1:{port}", root=root, username=username,
-                       password=password)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -3,31 +3,24 @@ with `down -v`."""
 
 from __future__ import annotations
 
-import socket
 import urllib.request
 from pathlib import Path
 
 import docker
 
-from tests.helpers import run_pycompose
+from tests.helpers import free_ports, run_pycompose
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "webapp"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_example_stack_comes_up_healthy_and_down_removes_it(
     docker_client: docker.DockerClient, engine_project: str
 ) -> None:
-    port = _free_port()
+    [port] = free_ports()
     env = {"WEBAPP_PORT": str(port)}
     up = run_pycompose("-p", engine_project, "up", "-d", "--wait", cwd=EXAMPLE, env=env)
     assert up.returncode == 0, up.stderr
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as response:
         assert b"<html" in response.read()
     containers = docker_client.containers.list(
         filters={"label": f"com.docker.compose.project={engine_project}"}

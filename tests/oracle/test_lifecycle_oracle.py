@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import textwrap
 import time
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ import docker
 import pytest
 
 from tests.conftest import remove_project_objects
-from tests.helpers import run_oracle, run_pycompose
+from tests.helpers import free_ports, run_oracle, run_pycompose
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "lifecycle"
 PROJECT_LABEL = "com.docker.compose.project"
@@ -39,25 +38,6 @@ INJECTED = ("/run/secrets/file_secret", "/run/secrets/custom_env_secret", "/opt/
 ENDPOINT_KEYS = ("Aliases", "IPAMConfig", "Links", "DriverOpts", "MacAddress")
 # Lists Compose builds from Go maps: their order changes from run to run.
 UNORDERED_HOST_LISTS = ("Binds", "ExtraHosts", "Ulimits", "Mounts", "Devices")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _free_port_pair() -> str:
-    """Two consecutive free ports, as ``A-B``."""
-    for _ in range(50):
-        first = _free_port()
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", first + 1))
-            except OSError:
-                continue
-        return f"{first}-{first + 1}"
-    raise RuntimeError("no two consecutive free ports")
 
 
 @dataclass(frozen=True)
@@ -89,8 +69,9 @@ def case_env(case: Case, tmp_path: Path) -> dict[str, str]:
         (config / "config.json").write_text(json.dumps({"proxies": {"default": {
             "httpProxy": "http://10.213.9.1:3128", "noProxy": "localhost"}}}))
         extra["DOCKER_CONFIG"] = str(config)
-    return {**extra, "PORT_A": str(_free_port()), "PORT_B": str(_free_port()),
-            "PORT_RANGE": _free_port_pair(),
+    # Distinct ports, none of which the engine may give to another container meanwhile.
+    a, b, first, last = free_ports(4)
+    return {**extra, "PORT_A": str(a), "PORT_B": str(b), "PORT_RANGE": f"{first}-{last}",
             "SCRATCH_DIR": str(tmp_path / "scratch"), **case.env}
 
 
