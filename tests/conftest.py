@@ -122,7 +122,8 @@ def remove_project_objects(client: docker.DockerClient, project: str) -> list[st
         except APIError as error:
             problems.append(f"{kind} {name}: {error.explanation or error}")
 
-    for container in client.containers.list(all=True, filters=label):
+    # A container that goes away meanwhile (an auto-removed one-off) is no problem.
+    for container in client.containers.list(all=True, filters=label, ignore_removed=True):
         name = container.name or container.id or "?"
         attempt("container", name, partial(container.remove, force=True, v=True))
     for network in client.networks.list(filters=label):
