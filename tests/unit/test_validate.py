@@ -573,8 +573,9 @@ def test_thousand_services_validate_fast() -> None:
     }
     tree = {"services": services, "volumes": {"v": {}}}
     best = float("inf")
+    # CPU time, not wall time: other processes on a busy machine do not count.
     for _ in range(5):
-        start = time.perf_counter()
+        start = time.process_time()
         validate_schema(tree)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     assert best < 0.1
