@@ -68,7 +68,7 @@ class PtyProcess:
         self.output += data
         return True
 
-    def expect(self, needle: bytes, timeout: float = 20.0, *, start: int = 0) -> int:
+    def expect(self, needle: bytes, timeout: float = 60.0, *, start: int = 0) -> int:
         """Wait until ``needle`` appears in the output after ``start``; its end offset."""
         deadline = time.monotonic() + timeout
         while True:
@@ -82,7 +82,7 @@ class PtyProcess:
                 raise AssertionError(f"{needle!r} not seen; output so far:\n"
                                      f"{self.output.decode(errors='replace')}")
 
-    def wait(self, timeout: float = 30.0) -> int:
+    def wait(self, timeout: float = 60.0) -> int:
         """Read until the child exits; its exit code."""
         deadline = time.monotonic() + timeout
         while self.status is None:

@@ -202,7 +202,7 @@ def test_attach_to_a_running_container(engine_project: str, tmp_path: Path) -> N
         proc.expect(b"at2ached", start=mark)
         # Ctrl-P Ctrl-Q detaches and leaves the container running.
         proc.send(b"\x10\x11")
-        assert proc.wait(timeout=15) == 0
+        assert proc.wait(timeout=60) == 0
     finally:
         proc.kill()
     assert run_pycompose("-p", p, "exec", "-T", "repl", "true", cwd=tmp_path).returncode == 0
