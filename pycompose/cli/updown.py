@@ -89,7 +89,7 @@ def up(
     if attach and attach_dependencies:
         raise PycomposeError("cannot combine --attach and --attach-dependencies")
     del menu
-    if not detach and not wait:
+    if not detach and not wait and not no_start:
         import sys
 
         from pycompose.cli.attached import AttachOptions, run_attached_up
