@@ -747,9 +747,13 @@ def create(
     limit: int | None = None,
     build: bool = False,
     no_build: bool = False,
+    pull: str | None = None,
+    quiet_pull: bool = False,
+    on_build_line: Any = None,
 ) -> Any:
-    """``create``: what ``up --no-start`` does (networks, volumes, containers), reported as
-    Compose's ``create`` reports it. Returns the :class:`~pycompose.plan.Plan`."""
+    """``create``: what ``up --no-start`` does (images pulled and built as ``up`` does them,
+    networks, volumes, containers), reported as Compose's ``create`` reports it. Returns the
+    :class:`~pycompose.plan.Plan`."""
     import anyio
 
     from pycompose.engine.client import Engine
@@ -761,7 +765,9 @@ def create(
     engine = engine or Engine.from_env()
     names = selected_services(project, options.services, with_deps=not options.no_deps)
     if not dry_run:
-        build_images(project, names, engine=engine, sink=sink, force=build, never=no_build)
+        project = ensure_images(project, names, engine=engine, sink=sink, build=build,
+                                no_build=no_build, pull=pull, quiet_pull=quiet_pull,
+                                on_line=on_build_line, limit=limit)
     images = tuple(s.image for s in project.services.values())
     observed = observe(engine, project.name, images)
     plan = plan_create(project, observed, options, expected_hashes(project, observed))

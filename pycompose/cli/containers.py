@@ -126,10 +126,13 @@ def register(app: typer.Typer) -> None:
         dry_run_flag(ctx, dry_run)
         from pycompose.api import create as api_create
         from pycompose.api import typed_project
+        from pycompose.cli.output import line_writer
         from pycompose.errors import PycomposeError
         from pycompose.plan import UpOptions
 
-        del pull, quiet_pull, yes
+        del yes
+        if pull not in ("policy", "always", "missing", "never", "build"):
+            raise PycomposeError(f'invalid --pull option "{pull}"')
         if force_recreate and no_recreate:
             raise PycomposeError("--force-recreate and --no-recreate are incompatible")
         if build and no_build:
@@ -141,7 +144,9 @@ def register(app: typer.Typer) -> None:
                             scale=_parse_scale(scale, project.services))
         with renderer(ctx) as sink:
             api_create(project, options, sink=sink, dry_run=ctx.obj.dry_run,
-                       limit=parallel_limit(ctx), build=build, no_build=no_build)
+                       limit=parallel_limit(ctx), build=build, no_build=no_build,
+                       pull=None if pull == "policy" else pull, quiet_pull=quiet_pull,
+                       on_build_line=line_writer())
 
     @app.command("start")
     def start(ctx: typer.Context, services: ServicesArg = None,
