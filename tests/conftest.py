@@ -7,10 +7,12 @@ start fast. A test that requests `docker_client` is marked `engine`, one that re
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -140,16 +142,27 @@ def remove_project_objects(client: docker.DockerClient, project: str) -> list[st
 
 
 def _remove_network(network: Network) -> None:
+    """Removes ``network`` once it has no endpoints left (for at most a minute).
+
+    Endpoints stay when a test connected a container of another project, which is
+    disconnected here, and for a moment after a running container was removed: the engine
+    releases its endpoint after ``rm -f`` has answered.
+    """
     from docker.errors import APIError
 
-    try:
-        network.remove()
-    except APIError:
-        # Still has endpoints, e.g. a container of another project that a test connected.
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            network.remove()
+            return
+        except APIError:
+            if time.monotonic() > deadline:
+                raise
         network.reload()
         for container_id in network.attrs.get("Containers") or {}:
-            network.disconnect(container_id, force=True)
-        network.remove()
+            with contextlib.suppress(APIError):
+                network.disconnect(container_id, force=True)
+        time.sleep(0.2)
 
 
 @pytest.fixture
