@@ -264,9 +264,27 @@ class Executor:
                         op.args["id"], endpoint)
 
     async def _op_remove_network(self, op: Op) -> None:
+        """Remove a network, unless containers outside the plan still use it: then, as
+        Compose does, say so and leave it (``down`` of part of a project, or a container of
+        another project connected to it)."""
         self.emit(op.resource, "Removing")
-        with suppress(NotFound):
-            await self.call(self.engine.remove_network, op.args["id"])
+        for attempt in range(_NETWORK_REMOVE_TRIES):
+            try:
+                found = await self.call(self.engine.inspect_network, op.args["id"])
+                if found.get("Containers"):
+                    self.emit(op.resource, "Resource is still in use", done=True)
+                    return
+                await self.call(self.engine.remove_network, op.args["id"])
+            except NotFound:
+                break
+            except EngineError as exc:
+                # The engine can release the endpoints of containers it has just removed a
+                # moment after saying so: look again before giving up.
+                if "active endpoints" not in str(exc) or attempt + 1 == _NETWORK_REMOVE_TRIES:
+                    raise
+                await anyio.sleep(_POLL)
+                continue
+            break
         self.emit(op.resource, "Removed", done=True)
 
     async def _op_remove_volume(self, op: Op) -> None:
@@ -507,6 +525,7 @@ class Executor:
 
 # Compose polls every 500 ms; a shorter period finds a ready dependency sooner at little cost.
 _POLL = 0.1
+_NETWORK_REMOVE_TRIES = 20
 
 
 async def wait_for_services(executor: Executor, services: Mapping[str, Any],
