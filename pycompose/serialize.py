@@ -16,6 +16,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from pycompose.errors import PycomposeError
+from pycompose.loader.units import Timestamp
 
 _GO_ESCAPES = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"),
                ("\u2029", "\\u2029"))
@@ -24,7 +25,8 @@ _GO_ESCAPES = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", 
 def to_json(tree: Any, *, indent: int | None = 2) -> str:
     """JSON text as Compose prints it (``indent=None`` gives the compact form used for hashes).
 
-    Raises :class:`PycomposeError` for infinities and NaN, which Go's encoder refuses too.
+    Raises :class:`PycomposeError` for infinities and NaN, which Go's encoder refuses too, and
+    for a timestamp whose zone Go's ``Time.MarshalJSON`` refuses.
     """
     parts: list[str] = []
     add = parts.append
@@ -38,7 +40,7 @@ def to_json(tree: Any, *, indent: int | None = 2) -> str:
 
     def write(value: Any, level: int) -> None:
         if isinstance(value, str):
-            add(encode_basestring(value))
+            add(encode_basestring(_json_time(value) if type(value) is Timestamp else value))
         elif isinstance(value, dict):
             if not value:
                 add("{}")
@@ -106,6 +108,13 @@ def _sha256() -> Any:
     except ImportError:
         from hashlib import sha256
     return sha256
+
+
+def _json_time(value: Timestamp) -> str:
+    problem = value.json_error()
+    if problem is not None:
+        raise PycomposeError(f"json: error calling MarshalJSON for type time.Time: {problem}")
+    return value.rfc3339()
 
 
 def _json_float(value: float) -> str:
@@ -324,6 +333,8 @@ def _yaml_scalar(value: Any, indent: int) -> str:
         return go_float(value)
     if isinstance(value, int):
         return str(value)
+    if type(value) is Timestamp:
+        return value.rfc3339()  # plain: go-yaml reads it back as the same time
     return _yaml_string(str(value), indent)
 
 

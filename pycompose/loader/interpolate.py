@@ -23,7 +23,7 @@ from typing import Any
 
 from pycompose.errors import InterpolationError
 from pycompose.loader.tree import PathT, mark_of_value
-from pycompose.loader.units import UnitError, float32_shortest, parse_go_float
+from pycompose.loader.units import Timestamp, UnitError, float32_shortest, parse_go_float
 
 Lookup = Callable[[str], str | None]
 Warn = Callable[[str], None]
@@ -454,7 +454,8 @@ class _Walker:
                 if done is None:
                     done = self.cache[value] = _substitute(value, self.lookup, self.warn)
                 value = done
-            if states:
+            # Compose casts strings only: a YAML timestamp is left for the schema check to reject.
+            if states and type(value) is not Timestamp:
                 caster = _caster_of(states)
                 if caster is not None:
                     return caster(value, self.warn)

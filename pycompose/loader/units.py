@@ -1,4 +1,5 @@
-"""Scalars the way Compose (Go) reads and prints them: durations, byte sizes, numbers."""
+"""Scalars the way Compose (Go) reads and prints them: durations, byte sizes, numbers,
+timestamps."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import math
 import re
 import struct
 from collections.abc import Callable
-from typing import Any
+from typing import Any, SupportsIndex
 
 _UNIT_NS = {
     "ns": 1,
@@ -290,3 +291,126 @@ def go_string(value: Any) -> str:
     if value is None:
         return ""
     return str(value)
+
+
+# go-yaml reads a plain scalar as a timestamp when Go's time.Parse accepts it with one of the
+# layouts "2006-1-2T15:4:5.999999999Z07:00" (or with "t"), "2006-1-2 15:4:5.999999999" and
+# "2006-1-2": one- or two-digit fields, a fraction after "." or ",", a zone only after "T", and
+# any run of spaces for the space. Go checks the ranges afterwards (:func:`_timestamp_fields`).
+# Left to re's own cache: compiled the first time a scalar looks like a date, which is rare.
+_GO_TIMESTAMP = (
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:(?:[Tt]|( +))([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:[.,]([0-9]+))?"
+    r"(?:(Z)|([+-])([0-9]{2}):([0-9]{2}))?)?\Z"
+)
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+# year, month, day, hour, minute, second, nanosecond, and the offset in minutes east of UTC as
+# written (None: UTC, for "Z" or no zone at all)
+_TimeFields = tuple[int, int, int, int, int, int, int, int | None]
+
+
+def _timestamp_fields(text: str) -> _TimeFields | None:
+    match = re.match(_GO_TIMESTAMP, text)
+    if match is None:
+        return None
+    (year, month, day, space, hour, minute, second, fraction, utc, sign, zone_hours,
+     zone_minutes) = match.groups()
+    timed = hour is not None
+    # a zone is required after "T" and not allowed after a space
+    if timed and (space is None) == (utc is None and sign is None):
+        return None
+    y, m, d = int(year), int(month), int(day)
+    if not 1 <= m <= 12:
+        return None
+    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    if not 1 <= d <= _DAYS_IN_MONTH[m - 1] + (m == 2 and leap):
+        return None
+    h = mi = s = nanos = 0
+    offset: int | None = None
+    if timed:
+        h, mi, s = int(hour), int(minute), int(second)
+        if h >= 24 or mi >= 60 or s >= 60:
+            return None
+        if fraction:
+            nanos = int(fraction[:9].ljust(9, "0"))  # Go keeps nine digits and drops the rest
+        if sign is not None:
+            zh, zm = int(zone_hours), int(zone_minutes)
+            if zh > 24 or zm > 60:  # Go allows 24 hours and 60 minutes
+                return None
+            offset = (zh * 60 + zm) * (-1 if sign == "-" else 1)
+    return y, m, d, h, mi, s, nanos, offset
+
+
+def _clock(fields: _TimeFields, separator: str) -> str:
+    """``2001-12-14T10:00:00.5``: the date and time as written, the fraction without its
+    trailing zeros, as Go's ``.999999999`` prints it."""
+    year, month, day, hour, minute, second, nanos, _ = fields
+    text = f"{year:04d}-{month:02d}-{day:02d}{separator}{hour:02d}:{minute:02d}:{second:02d}"
+    return text + ("." + f"{nanos:09d}".rstrip("0") if nanos else "")
+
+
+def _zone(offset: int, colon: str) -> str:
+    hours, minutes = divmod(abs(offset), 60)
+    return f"{'-' if offset < 0 else '+'}{hours:02d}{colon}{minutes:02d}"
+
+
+class Timestamp(str):
+    """A plain YAML scalar that go-yaml, and so Compose, reads as a Go ``time.Time``.
+
+    It is its source text to every stage that handles strings. Compose's schema check rejects
+    it wherever the schema constrains a value; in ``x-*`` it is kept and printed in RFC 3339.
+    Make one only from a text :func:`is_go_timestamp` accepts.
+    """
+
+    __slots__ = ()
+
+    def replace(self, old: str, new: str, count: SupportsIndex = -1, /) -> str:
+        # Printing a project escapes every "$" of every string: a timestamp has none to escape
+        # and must stay one.
+        replaced = str.replace(self, old, new, count)
+        return self if replaced == self else replaced
+
+    def _fields(self) -> _TimeFields:
+        fields = _timestamp_fields(self)
+        assert fields is not None, "not a timestamp"
+        return fields
+
+    def rfc3339(self) -> str:
+        """Go's ``time.RFC3339Nano`` format, as Compose prints the value in JSON and YAML."""
+        fields = self._fields()
+        offset = fields[7]
+        return _clock(fields, "T") + (_zone(offset, ":") if offset else "Z")
+
+    def json_error(self) -> str | None:
+        """Why Go's ``Time.MarshalJSON`` refuses the value (a zone of 24 hours or more)."""
+        offset = self._fields()[7]
+        if offset is not None and abs(offset) >= 24 * 60:
+            return "Time.MarshalJSON: timezone hour outside of range [0,23]"
+        return None
+
+    def go_string(self) -> str:
+        """Go's ``Time.String()`` (``%v``): ``2001-12-14 00:00:00 +0000 UTC``."""
+        fields = self._fields()
+        zone = _zone(fields[7] or 0, "")
+        return f"{_clock(fields, ' ')} {zone} {zone if fields[7] else 'UTC'}"
+
+    def go_syntax(self) -> str:
+        """Go's ``Time.GoString()`` (``%#v``), as Compose names a timestamp used as a key."""
+        year, month, day, hour, minute, second, nanos, offset = self._fields()
+        if offset is None:
+            location = "time.UTC"
+        elif offset == 0:
+            location = "time.Local"  # Go gives a zero offset the local zone: UTC where Compose runs
+        else:
+            location = 'time.Location("")'
+        return (
+            f"time.Date({year}, time.{_MONTH_NAMES[month - 1]}, {day}, {hour}, {minute}, "
+            f"{second}, {nanos}, {location})"
+        )
+
+
+def is_go_timestamp(text: str) -> bool:
+    """Whether go-yaml reads ``text``, as a plain scalar, as a timestamp."""
+    return _timestamp_fields(text) is not None

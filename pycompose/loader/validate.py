@@ -24,11 +24,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
 from typing import Any, Final
 
 from pycompose.errors import ComposeFileError, Mark
 from pycompose.loader.tree import PathT, YMap, YSeq, locate
+from pycompose.loader.units import Timestamp
 
 __all__ = ["validate_schema"]
 
@@ -58,6 +58,8 @@ class _Invalid(Exception):
 
 
 # JSON kinds of YAML scalars and collections. A whole float is a JSON "integer", as in compose-go.
+# A YAML timestamp is a Go time.Time, which has none: no rule accepts it but "anything" (x-*).
+_GO_TIME: Final = "time.Time"
 _KIND_BY_TYPE: Final[dict[type, str]] = {
     str: "string",
     bool: "boolean",
@@ -67,6 +69,7 @@ _KIND_BY_TYPE: Final[dict[type, str]] = {
     list: "array",
     YMap: "object",
     YSeq: "array",
+    Timestamp: _GO_TIME,
 }
 
 
@@ -86,10 +89,14 @@ def _kind(value: Any) -> str:
         return "object"
     if isinstance(value, list):
         return "array"
-    if isinstance(value, date):
-        # a YAML 1.1 timestamp: Compose's YAML 1.2 parser reads it as a string
-        return "string"
     return "unknown"
+
+
+def _mismatch(expect: str, value: Any) -> _Invalid:
+    """The error for a value of a kind the rule does not accept."""
+    if type(value) is Timestamp:
+        return _Invalid(f"invalid jsonType {_GO_TIME}")
+    return _Invalid(expect)
 
 
 _TYPE_NAMES: Final[dict[str, str]] = {"object": "mapping", "array": "list"}
@@ -197,7 +204,7 @@ class _Leaf(_Rule):
     def check(self, value: Any) -> None:
         kind = _kind(value)
         if kind not in self.kinds:
-            raise _Invalid(self.expect)
+            raise _mismatch(self.expect, value)
         if kind == "string":
             if self.string_checks and not _interpolated(value):
                 self._check_string(value)
@@ -262,7 +269,7 @@ class _Map(_Rule):
         if not isinstance(value, dict):
             if value is None and self.nullable:
                 return
-            raise _Invalid(self.expect)
+            raise _mismatch(self.expect, value)
         props = self.props
         for key, item in value.items():
             rule = props.get(key)
@@ -316,7 +323,7 @@ class _List(_Rule):
 
     def check(self, value: Any) -> None:
         if not isinstance(value, list):
-            raise _Invalid("must be a list")
+            raise _mismatch("must be a list", value)
         items = self.items
         trivial = items.trivial
         for index, item in enumerate(value):
@@ -363,7 +370,7 @@ class _OneOf(_Rule):
         if candidates is None:
             candidates = self.by_kind.get(_kind(value))
         if not candidates:
-            raise _Invalid(self.expect)
+            raise _mismatch(self.expect, value)
         first: _Invalid | None = None
         for candidate in candidates:
             try:

@@ -6,9 +6,12 @@ itself. Duplicate keys are errors, merge keys (``<<``) are honoured, and the tag
 ``!override`` are recorded on the parent mapping (``YMap.resets``/``YMap.overrides``) for the
 merge stage. Keys must read as strings (``1: x`` is an error, as in Compose).
 
-Known difference: go-yaml reads a plain ``2001-12-14`` as a timestamp, which Compose then rejects
-in most attributes and prints as ``2001-12-14T00:00:00Z`` in ``x-*``; here it stays a string
-(as a key it is still an error).
+A plain scalar that go-yaml reads as a timestamp (``2001-12-14``, ``2001-12-14 10:00:00``,
+``2001-12-14T10:00:00.5+05:00``, ...) becomes a :class:`~pycompose.loader.units.Timestamp`: a
+string to the stages that follow, which the schema check rejects wherever Compose's does
+(``invalid jsonType time.Time``) and ``config`` prints in RFC 3339 in ``x-*``, as Compose does.
+As a key it is an error. Known difference: Go names an offset that matches the local time zone
+after that zone (in key errors); here only a zero offset does, as where Compose runs in UTC.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode  # noqa: E402
 
 from pycompose.errors import ComposeFileError, Mark, format_path  # noqa: E402
 from pycompose.loader.tree import YMap, YSeq  # noqa: E402
-from pycompose.loader.units import go_float  # noqa: E402
+from pycompose.loader.units import Timestamp, go_float, is_go_timestamp  # noqa: E402
 
 try:  # libyaml's parser is several times faster; the pure-Python one behaves the same
     from yaml._yaml import CParser as _CParser
@@ -80,18 +83,13 @@ _MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF")
 _UINT64_MAX = 2**64 - 1
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
-# go-yaml resolves these plain scalars to timestamps (a year of four digits first).
-_TIMESTAMP = re.compile(
-    r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
-    r"(?:(?:[Tt]|[ ])[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?"
-    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?)?$"
-)
 
 _MAX_DEPTH = 200
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _BINARY = "tag:yaml.org,2002:binary"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _PLAIN = "?"
 _MERGE_TAGS = frozenset({"tag:yaml.org,2002:merge"})
 RESET_TAG = "!reset"
@@ -156,7 +154,8 @@ def _plain_scalar(value: str) -> Any:
     """Type a plain (unquoted, untagged) scalar as go-yaml (which Compose uses) does.
 
     YAML 1.2 core schema for null and booleans; numbers follow Go's parser: underscores are
-    dropped and a leading ``0`` means octal (``0400`` is 256), as Compose sees them.
+    dropped and a leading ``0`` means octal (``0400`` is 256), as Compose sees them; timestamps
+    are :class:`Timestamp` strings.
     """
     if value and value[0] not in _MAYBE_TYPED:
         return value  # most scalars (names, commands, paths) cannot be anything but strings
@@ -176,6 +175,8 @@ def _plain_scalar(value: str) -> Any:
             # Go's ParseFloat rejects what overflows, and go-yaml then keeps the text.
             if not math.isinf(real):
                 return real
+        if value[4:5] == "-" and is_go_timestamp(value):
+            return Timestamp(value)
     if _INF.match(value):
         return -math.inf if value.startswith("-") else math.inf
     if _NAN.match(value):
@@ -189,7 +190,7 @@ def reads_back_as_string(text: str) -> bool:
     go-yaml's rule (numbers, booleans, null and timestamps do not), which decides when a
     string must be quoted on output.
     """
-    return isinstance(_plain_scalar(text), str) and not _TIMESTAMP.match(text)
+    return type(_plain_scalar(text)) is str
 
 
 def _is_plain(node: ScalarNode) -> bool:
@@ -221,6 +222,7 @@ class _Builder:
     def scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
         value: str = node.value
+        untagged = tag == _PLAIN
         if tag in (RESET_TAG, OVERRIDE_TAG):
             tag = _PLAIN if _is_plain(node) else _STR
         if tag == _STR:
@@ -232,7 +234,13 @@ class _Builder:
                 not isinstance(typed, int) or isinstance(typed, bool)
             ):
                 raise self.error(node, f"cannot decode {value!r} as an integer (!!int)")
+            if not untagged and type(typed) is Timestamp:
+                return value  # go-yaml reads a timestamp only untagged or tagged !!timestamp
             return typed
+        if tag == _TIMESTAMP_TAG:
+            if is_go_timestamp(value):
+                return Timestamp(value)
+            raise self.error(node, f"cannot decode {value!r} as a timestamp (!!timestamp)")
         if tag == _BINARY:
             try:
                 import base64
@@ -240,7 +248,7 @@ class _Builder:
                 return base64.b64decode(value, validate=False).decode("utf-8", "replace")
             except binascii.Error:
                 raise self.error(node, f"cannot decode {value!r} as base64 (!!binary)") from None
-        # Other tags (timestamps, application tags such as ``!foo``) leave the text as it is.
+        # Other tags (application tags such as ``!foo``) leave the text as it is.
         return value
 
     def sequence(self, node: SequenceNode) -> YSeq:
@@ -335,7 +343,7 @@ class _Builder:
         if not isinstance(node, ScalarNode):
             raise self.error(node, "invalid map key: mapping keys must be scalars")
         value = self.scalar(node)
-        if isinstance(value, str) and not (_is_plain(node) and _TIMESTAMP.match(value)):
+        if type(value) is str:
             return value
         where = f"in {format_path(tuple(self.path))}" if self.path else "at top level"
         raise self.error(node, f"non-string key {where}: {_go_key(value)}")
@@ -351,6 +359,8 @@ def _go_key(value: Any) -> str:
         return go_float(value)
     if isinstance(value, int) and value > _INT64_MAX:
         return hex(value)  # a uint64
+    if isinstance(value, Timestamp):
+        return value.go_syntax()
     return str(value)
 
 
