@@ -24,6 +24,7 @@ from pycompose.loader.syntax import (
 )
 from pycompose.loader.tree import PathT, locate
 from pycompose.loader.units import (
+    Timestamp,
     UnitError,
     float32_shortest,
     go_string,
@@ -68,9 +69,9 @@ def _keep(cv: Conv, value: Any, path: PathT) -> Any:
 
 
 def _string(cv: Conv, value: Any, path: PathT) -> Any:
-    if value is None or isinstance(value, str):
+    if value is None or type(value) is str:
         return value
-    if isinstance(value, (dict, list)):
+    if isinstance(value, (dict, list, Timestamp)):  # Compose cannot decode a time.Time either
         raise cv.fail(path, "must be a string")
     return go_string(value)
 

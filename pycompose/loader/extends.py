@@ -19,19 +19,20 @@ if TYPE_CHECKING:
 
 
 def _target(spec: Any, file: str, path: tuple[str | int, ...], root: Any) -> tuple[str | None, str]:
-    if isinstance(spec, str):
+    # `type(...) is str`: a YAML timestamp (a str subclass here) is no string to Compose
+    if type(spec) is str:
         return None, spec
     if isinstance(spec, dict):
         service = spec.get("service")
         ext_file = spec.get("file")
-        if not isinstance(service, str) or not service:
+        if type(service) is not str or not service:
             raise ComposeFileError(
                 "extends.service is required and must be a string",
                 path=(*path, "service"),
                 mark=locate(root, path),
                 file=file,
             )
-        if ext_file is not None and not isinstance(ext_file, str):
+        if ext_file is not None and type(ext_file) is not str:
             raise ComposeFileError(
                 "must be a string", path=(*path, "file"), mark=locate(root, (*path, "file")),
                 file=file,

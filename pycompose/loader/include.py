@@ -100,7 +100,7 @@ def _strings(
     """``spec[key]`` as a list of strings (one string, or a list when ``many``), else an error."""
     value = spec.get(key)
     items = _as_list(value) if many else ([] if value is None else [value])
-    if all(isinstance(item, str) for item in items):
+    if all(type(item) is str for item in items):  # a YAML timestamp is no string to Compose
         return items
     expected = "a string or a list of strings" if many else "a string"
     raise ComposeFileError(f"must be {expected}", path=(*where, key),

@@ -30,7 +30,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from pycompose.errors import ComposeFileError, Mark
 from pycompose.loader.tree import PathT, YMap, YSeq, locate
-from pycompose.loader.units import go_float
+from pycompose.loader.units import Timestamp, go_float
 
 __all__ = ["PathTable", "enforce_unicity", "merge_files", "merge_trees"]
 
@@ -121,6 +121,8 @@ def _go_type(value: Any) -> str:
         return "int"
     if isinstance(value, float):
         return "float64"
+    if isinstance(value, Timestamp):
+        return "time.Time"
     if isinstance(value, str):
         return "string"
     if isinstance(value, dict):
@@ -131,7 +133,7 @@ def _go_type(value: Any) -> str:
 def _go_v(value: Any) -> str:
     """``fmt.Sprintf("%v", value)`` for YAML values."""
     if isinstance(value, str):
-        return value
+        return value.go_string() if isinstance(value, Timestamp) else value
     if value is None:
         return "<nil>"
     if isinstance(value, bool):
@@ -148,7 +150,7 @@ def _go_v(value: Any) -> str:
 def _go_verb(value: Any, verb: str) -> str:
     """``%s``/``%d`` of a value of the wrong type renders ``%!s(int=80)``: equal only to itself."""
     if verb == "s" and isinstance(value, str):
-        return value
+        return value.go_string() if isinstance(value, Timestamp) else value
     if verb == "d" and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if value is None:
@@ -726,10 +728,12 @@ class _Unindexable(Exception):
 
 
 _NIL_S = "%!s(<nil>)"
+# The indexes below test `type(entry) is str` as Compose's type switches test for a string: a
+# YAML timestamp (a str subclass here) is a time.Time there.
 
 
 def _key_value_index(entry: Any) -> Hashable:
-    if isinstance(entry, str):
+    if type(entry) is str:
         return entry.partition("=")[0]
     raise _Unindexable(f"unexpected type {_go_type(entry)}")
 
@@ -790,10 +794,10 @@ def _target_index(what: str, short_target: Callable[[str], str]) -> Callable[[An
     def index(entry: Any) -> Hashable:
         if isinstance(entry, dict):
             target = entry.get("target")
-            if not isinstance(target, str):
+            if type(target) is not str:
                 raise _Unindexable(f"service {what} is missing a mount target")
             return target
-        if isinstance(entry, str):
+        if type(entry) is str:
             return short_target(entry)
         return ""
 
@@ -805,7 +809,7 @@ _device_index = _target_index("device", _device_target)
 
 
 def _expose_index(entry: Any) -> Hashable:
-    if isinstance(entry, str):
+    if type(entry) is str:
         return entry
     if isinstance(entry, int) and not isinstance(entry, bool):
         return str(entry)
@@ -814,7 +818,7 @@ def _expose_index(entry: Any) -> Hashable:
 
 def _mount_index(default_dir: str) -> Callable[[Any], Hashable]:
     def index(entry: Any) -> Hashable:
-        if isinstance(entry, str):
+        if type(entry) is str:
             return f"{default_dir}/{entry}"
         if isinstance(entry, dict):
             if "target" in entry:
@@ -826,7 +830,7 @@ def _mount_index(default_dir: str) -> Callable[[Any], Hashable]:
 
 
 def _env_file_index(entry: Any) -> Hashable:
-    if isinstance(entry, str):
+    if type(entry) is str:
         return entry
     if isinstance(entry, dict):
         if "path" not in entry:
@@ -923,7 +927,7 @@ def _port_index(entry: Any) -> Hashable:
             _go_verb(entry["target"], "d"),
             _go_verb(entry["protocol"], "s") if "protocol" in entry else "tcp",
         )
-    if isinstance(entry, str):
+    if type(entry) is str:
         ports = _short_ports(entry)
         if ports is None:
             return ("raw", entry)
@@ -939,7 +943,7 @@ def _split_port_ranges(seq: list[Any]) -> list[Any]:
     """
     spans: dict[int, tuple[tuple[PortKey, str], ...]] = {}
     for i, entry in enumerate(seq):
-        if isinstance(entry, str):
+        if type(entry) is str:
             ports = _short_ports(entry)
             if ports is not None and len(ports) > 1:
                 spans[i] = ports

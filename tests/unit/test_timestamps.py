@@ -212,3 +212,28 @@ def test_config_prints_extension_timestamps_through_anchors_and_files(tmp_path: 
     assert "    x-when: 2001-12-14T10:00:00Z\n" in as_yaml
     assert "      - 2002-01-01T00:00:00Z\n" in as_yaml
     assert '      A: "2001-12-14"\n      B: "2001-12-14"\n' in as_yaml
+
+
+def test_unicity_names_a_timestamp_as_go_does(tmp_path: Path) -> None:
+    # oracle: services.a.labels.[0]: unexpected type time.Time
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  a:\n    image: x\n    labels: [2001-12-14]\n", encoding="utf-8"
+    )
+    with pytest.raises(ComposeFileError, match=r"labels\[0\]: unexpected type time\.Time"):
+        load_dir(tmp_path)
+    # oracle: services.a.expose.[0]: unsupported expose value 2001-12-14 00:00:00 +0000 UTC
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  a:\n    image: x\n    expose: [2001-12-14]\n", encoding="utf-8"
+    )
+    with pytest.raises(ComposeFileError, match=r"value 2001-12-14 00:00:00 \+0000 UTC"):
+        load_dir(tmp_path)
+
+
+def test_a_typed_string_attribute_refuses_a_timestamp(tmp_path: Path) -> None:
+    # oracle: 'services[a].storage_opt[size]' expected type 'string', got unconvertible type
+    # 'time.Time' (the schema leaves storage_opt open)
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  a:\n    image: x\n    storage_opt: {size: 2001-12-14}\n", encoding="utf-8"
+    )
+    with pytest.raises(ComposeFileError, match=r"storage_opt\.size: must be a string"):
+        load_dir(tmp_path)
