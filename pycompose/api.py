@@ -50,7 +50,8 @@ def printable(loaded: Loaded, fmt: str = "json") -> Any:
         # Compose escapes every literal `$` again when it prints a resolved model.
         tree = _escape_dollars(tree)
     if fmt == "json" and not interpolated:
-        return order_tree(_strip_extensions(tree), style="json", typed=False)
+        # the raw model, extensions at every level included
+        return order_tree(tree, style="json", typed=False)
     if fmt == "json":
         tree = _strip_extensions(tree)
         # Project.MarshalJSON has no entry for the top-level models (YAML prints them).
