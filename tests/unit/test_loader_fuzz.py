@@ -505,8 +505,10 @@ def _seeds() -> list[Seed]:
     for yaml_file in sorted(FIXTURES.glob("*/*.y*ml")):
         try:
             docs = list(yaml.load_all(yaml_file.read_text(encoding="utf-8"), Loader=_SeedLoader))
-        except yaml.YAMLError:
-            continue  # PyYAML reads YAML 1.1; such a fixture is simply no seed
+        except (yaml.YAMLError, ValueError):
+            # PyYAML reads YAML 1.1 (and fails on a date such as 2001-02-30, a string in YAML
+            # 1.2); such a fixture is simply no seed
+            continue
         if docs and all(isinstance(d, dict) for d in docs):
             seeds.append(Seed(yaml_file.parent, yaml_file.name, docs))
     return seeds
