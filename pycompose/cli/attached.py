@@ -19,7 +19,14 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pycompose.cli.common import load, parallel_limit, project_name_only, renderer
+from pycompose.cli.common import (
+    dry_run_flag,
+    load,
+    parallel_limit,
+    project_name_only,
+    renderer,
+)
+from pycompose.cli.containers import DryRunOpt
 
 if TYPE_CHECKING:
     from pycompose.engine.client import Engine
@@ -767,8 +774,10 @@ def register(app: typer.Typer) -> None:
         until: Annotated[str | None, typer.Option(
             "--until", help="Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or "
             "relative (e.g. 42m for 42 minutes)")] = None,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """View output from containers."""
+        dry_run_flag(ctx, dry_run)
         logs_command(ctx, services or [], follow=follow, index=index, no_color=no_color,
                      no_log_prefix=no_log_prefix, since=since, tail=tail,
                      timestamps=timestamps, until=until)
@@ -779,8 +788,10 @@ def register(app: typer.Typer) -> None:
         services: Annotated[list[str], typer.Argument(help="Services")],
         down_project: Annotated[bool, typer.Option(
             "--down-project", help="Drops project when the first container stops")] = False,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Block until containers of all (or specified) services stop."""
+        dry_run_flag(ctx, dry_run)
         code = wait_command(ctx, services, down_project)
         if code:
             sys.exit(code)
@@ -799,9 +810,11 @@ def register(app: typer.Typer) -> None:
                                                help="Do not attach STDIN")] = False,
         sig_proxy: Annotated[bool, typer.Option(
             "--sig-proxy", help="Proxy all received signals to the process")] = True,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Attach local standard input, output, and error streams to a service's running
         container."""
+        dry_run_flag(ctx, dry_run)
         code = attach_command(ctx, service, index=index, detach_keys=detach_keys,
                               no_stdin=no_stdin, sig_proxy=sig_proxy)
         if code:

@@ -21,6 +21,13 @@ def load(ctx: typer.Context, services: list[str] | None = None) -> Any:
     return loaded
 
 
+def dry_run_flag(ctx: typer.Context, given: bool) -> None:
+    """``--dry-run`` after the command name: Compose's flag is persistent, so every command
+    takes it there too."""
+    if given:
+        ctx.obj.dry_run = True
+
+
 def project_name_only(ctx: typer.Context) -> str:
     """The project name when no compose file is needed (``-p`` alone is enough)."""
     from pycompose.errors import ProjectError

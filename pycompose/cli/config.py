@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from pycompose.cli.containers import DryRunOpt
 from pycompose.cli.output import print_warnings
 
 
@@ -62,8 +63,10 @@ def register(app: typer.Typer) -> None:
         output: Annotated[
             str | None, typer.Option("--output", "-o", help="Save to file (default to stdout)")
         ] = None,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Parse, resolve and render compose file in canonical format."""
+        del dry_run  # nothing to change: config only reads
         from pycompose.api import load_project, printable, service_hash
         from pycompose.errors import PycomposeError
         from pycompose.graph import ServiceGraph

@@ -14,16 +14,10 @@ from typing import Annotated, Any
 
 import typer
 
-from pycompose.cli.common import load, parallel_limit, renderer
+from pycompose.cli.common import dry_run_flag, load, parallel_limit, renderer
 
 ServicesArg = Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Execute command in dry run mode")]
-
-
-def dry_run_flag(ctx: typer.Context, given: bool) -> None:
-    """``--dry-run`` is accepted after the command name too, as Compose accepts it."""
-    if given:
-        ctx.obj.dry_run = True
 
 
 def project_or_name(ctx: typer.Context, services: list[str] | None = None) -> tuple[Any, str]:

@@ -108,12 +108,14 @@ COMMANDS: dict[str, Spec] = {
         _flag("no_log_prefix", "--no-log-prefix"),
         _flag("timestamps", "--timestamps"),
         _flag("menu", "--menu"),
+        _flag("dry_run", "--dry-run"),
     ), argument="services"),
     "down": Spec((
         _flag("volumes", "--volumes", "-v"),
         _flag("remove_orphans", "--remove-orphans"),
         _int("timeout", "--timeout", "-t"),
         _str("rmi", "--rmi"),
+        _flag("dry_run", "--dry-run"),
     ), argument="services"),
 }
 

@@ -9,7 +9,14 @@ from typing import Annotated, Any
 
 import typer
 
-from pycompose.cli.common import load, parallel_limit, project_name_only, renderer
+from pycompose.cli.common import (
+    dry_run_flag,
+    load,
+    parallel_limit,
+    project_name_only,
+    renderer,
+)
+from pycompose.cli.containers import DryRunOpt
 from pycompose.cli.output import line_writer
 
 
@@ -64,8 +71,10 @@ def register(app: typer.Typer) -> None:
                                             help="Suppress the build output")] = False,
         with_dependencies: Annotated[bool, typer.Option(
             "--with-dependencies", help="Also build dependencies (transitively)")] = False,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Build or rebuild services."""
+        dry_run_flag(ctx, dry_run)
         import os
 
         from pycompose.api import push_images, run_builds, typed_project
@@ -106,8 +115,10 @@ def register(app: typer.Typer) -> None:
             "--policy", help='Apply pull policy ("missing"|"always")')] = None,
         quiet: Annotated[bool, typer.Option(
             "--quiet", "-q", help="Pull without printing progress information")] = False,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Pull service images."""
+        dry_run_flag(ctx, dry_run)
         from pycompose.api import pull_images, typed_project
         from pycompose.errors import PycomposeError
 
@@ -134,8 +145,10 @@ def register(app: typer.Typer) -> None:
             "dependencies")] = False,
         quiet: Annotated[bool, typer.Option(
             "--quiet", "-q", help="Push without printing progress information")] = False,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Push service images."""
+        dry_run_flag(ctx, dry_run)
         from pycompose.api import push_images, typed_project
 
         loaded = load(ctx, services)
@@ -154,8 +167,10 @@ def register(app: typer.Typer) -> None:
             "--format", help="Format the output. Values: [table | json]")] = "table",
         quiet: Annotated[bool, typer.Option("--quiet", "-q",
                                             help="Only display IDs")] = False,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """List images used by the created containers."""
+        del dry_run  # nothing to change: a listing reads only
         from pycompose.api import project_images
         from pycompose.errors import PycomposeError
         from pycompose.images import human_size

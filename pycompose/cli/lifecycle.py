@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from pycompose.cli import updown
+from pycompose.cli.containers import DryRunOpt
 
 
 def register(app: typer.Typer) -> None:
@@ -81,6 +82,7 @@ def register(app: typer.Typer) -> None:
         menu: Annotated[bool, typer.Option(
             "--menu", help="Enable interactive shortcuts when running attached (not "
             "available: pycompose never shows the menu)")] = False,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Create and start containers."""
         updown.up(**locals())
@@ -100,6 +102,7 @@ def register(app: typer.Typer) -> None:
         rmi: Annotated[str | None, typer.Option(
             "--rmi", help='Remove images used by services. "local" remove only images that '
             'don\'t have a custom tag ("local"|"all")')] = None,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Stop and remove containers, networks."""
         updown.down(**locals())

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pycompose.cli.common import load, parallel_limit, project_name_only, renderer
+from pycompose.cli.common import (
+    dry_run_flag,
+    load,
+    parallel_limit,
+    project_name_only,
+    renderer,
+)
+from pycompose.cli.containers import DryRunOpt
 
 if TYPE_CHECKING:
     from pycompose.engine.client import Engine
@@ -507,8 +514,10 @@ def register(app: typer.Typer) -> None:
                                                          help="Bind mount a volume")] = None,
         workdir: Annotated[str | None, typer.Option(
             "--workdir", "-w", help="Working directory inside the container")] = None,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Run a one-off command on a service."""
+        dry_run_flag(ctx, dry_run)
         opts = dict(locals())
         code = run_command(ctx, service, command or [], opts=opts)
         if code:
@@ -537,9 +546,11 @@ def register(app: typer.Typer) -> None:
             "--workdir", "-w", help="Path to workdir directory for this command")] = None,
         interactive: Annotated[bool, typer.Option(
             "--interactive", "-i", hidden=True, help="Keep STDIN open")] = True,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Execute a command in a running container."""
         del interactive
+        dry_run_flag(ctx, dry_run)
         code = exec_command(ctx, service, command, detach=detach, no_tty=no_tty,
                             env=env or [], workdir=workdir, user=user, index=index,
                             privileged=privileged)
@@ -560,8 +571,10 @@ def register(app: typer.Typer) -> None:
         index: Annotated[int | None, typer.Option(
             "--index", help="Index of the container if service has multiple "
             "replicas")] = None,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Copy files/folders between a service container and the local filesystem."""
+        dry_run_flag(ctx, dry_run)
         cp_command(ctx, source, destination, archive=archive, follow_link=follow_link,
                    index=index, all_containers=all_containers)
 
@@ -574,8 +587,10 @@ def register(app: typer.Typer) -> None:
         index: Annotated[int | None, typer.Option(
             "--index", help="index of the container if service has multiple "
             "replicas.")] = None,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Export a service container's filesystem as a tar archive."""
+        dry_run_flag(ctx, dry_run)
         export_command(ctx, service, output=output, index=index)
 
     @app.command("stats")
@@ -592,8 +607,10 @@ def register(app: typer.Typer) -> None:
             "result")] = False,
         no_trunc: Annotated[bool, typer.Option("--no-trunc",
                                                help="Do not truncate output")] = False,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Display a live stream of container(s) resource usage statistics."""
+        dry_run_flag(ctx, dry_run)
         stats_command(ctx, service, all=all, fmt=fmt, no_stream=no_stream, no_trunc=no_trunc)
 
     @app.command("scale")
@@ -602,6 +619,8 @@ def register(app: typer.Typer) -> None:
         items: Annotated[list[str], typer.Argument(help="SERVICE=REPLICAS")],
         no_deps: Annotated[bool, typer.Option("--no-deps",
                                               help="Don't start linked services")] = False,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Scale services."""
+        dry_run_flag(ctx, dry_run)
         scale_command(ctx, items, no_deps=no_deps)

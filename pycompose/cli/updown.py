@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pycompose.cli.common import load, parallel_limit, renderer
+from pycompose.cli.common import dry_run_flag, load, parallel_limit, renderer
 
 
 def _parse_scale(values: list[str] | None) -> dict[str, int]:
@@ -55,8 +55,10 @@ def up(
     no_log_prefix: bool,
     timestamps: bool,
     menu: bool,
+    dry_run: bool,
 ) -> None:
     """Create and start containers."""
+    dry_run_flag(ctx, dry_run)
     from pycompose.api import typed_project
     from pycompose.api import up as api_up
     from pycompose.cli.output import line_writer
@@ -127,8 +129,10 @@ def down(
     remove_orphans: bool,
     timeout: int | None,
     rmi: str | None,
+    dry_run: bool,
 ) -> None:
     """Stop and remove containers, networks."""
+    dry_run_flag(ctx, dry_run)
     from pycompose.api import down as api_down
     from pycompose.api import typed_project
     from pycompose.errors import ProjectError, PycomposeError

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from pycompose import __version__
+from pycompose.cli.containers import DryRunOpt
 
 
 def register(app: typer.Typer) -> None:
@@ -19,8 +20,10 @@ def register(app: typer.Typer) -> None:
         short: Annotated[
             bool, typer.Option("--short", help="Shows only Compose's version number")
         ] = False,
+        dry_run: DryRunOpt = False,
     ) -> None:
         """Show the pycompose version information."""
+        del dry_run  # nothing to change
         if short:
             typer.echo(__version__)
         elif fmt == "json":

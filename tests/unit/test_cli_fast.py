@@ -114,6 +114,8 @@ def test_the_tables_repeat_the_typer_declarations() -> None:
     ["down"],
     ["-p", "demo", "down", "-v", "--remove-orphans", "-t", "0", "--rmi", "local", "web"],
     ["down", "web", "--volumes", "db"],
+    ["up", "-d", "--dry-run"],
+    ["down", "--dry-run", "-v"],
 ])
 def test_fast_path_gives_what_typer_gives(argv: list[str]) -> None:
     assert by_fast_path(argv) == by_typer(argv)
