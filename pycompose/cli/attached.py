@@ -727,11 +727,15 @@ def attach_command(ctx: typer.Context, service: str, *, index: int | None,
     from pycompose.cli.terminal import Session
     from pycompose.engine import streams
     from pycompose.engine.client import Engine
+    from pycompose.errors import PycomposeError
 
     name = project_name_only(ctx)
     engine = Engine.from_env()
     raw = service_container(engine, name, service, index)
     cid = str(raw["Id"])
+    if ctx.obj.dry_run:
+        # Compose's wording (it says run for attach too).
+        raise PycomposeError("interactive run is not supported in dry-run mode")
     info = engine.inspect_container(cid)
     config = info.get("Config") or {}
     tty = bool(config.get("Tty"))

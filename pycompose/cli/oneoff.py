@@ -147,7 +147,7 @@ def run_command(ctx: typer.Context, service: str, command: list[str], *, opts: d
     from pycompose.engine.client import Engine, NotFound
     from pycompose.errors import PycomposeError
     from pycompose.loader.syntax import split_command
-    from pycompose.oneoff import RunOptions, new_slug, run_request
+    from pycompose.oneoff import RunOptions, new_slug, oneoff_name, run_request
 
     loaded = load(ctx, [service])
     project = typed_project(loaded)
@@ -178,9 +178,14 @@ def run_command(ctx: typer.Context, service: str, command: list[str], *, opts: d
             remove_orphans=bool(opts["remove_orphans"]), build=bool(opts["build"]),
             pull=None if pull == "policy" else pull, quiet_pull=bool(opts["quiet_pull"]),
             limit=parallel_limit(ctx), dry_run=ctx.obj.dry_run)
-    if ctx.obj.dry_run:
-        return 0
     svc = project.services[service]
+    if ctx.obj.dry_run:
+        # As Compose: the preparation is shown, then only a detached run goes on, printing
+        # the name its container would get (-q or not).
+        if not detach:
+            raise PycomposeError("interactive run is not supported in dry-run mode")
+        sys.stdout.write(f"{options.name or oneoff_name(project, svc, new_slug())}\n")
+        return 0
     image_id = engine.image_id(svc.image)
     if image_id is None:
         raise PycomposeError(f"No such image: {svc.image}")
@@ -238,12 +243,20 @@ def exec_command(ctx: typer.Context, service: str, command: list[str], *, detach
     from pycompose.cli.terminal import Session, stdin_is_tty
     from pycompose.engine import streams
     from pycompose.engine.client import Engine
+    from pycompose.errors import PycomposeError
 
     name = project_name_only(ctx)
     engine = Engine.from_env()
     raw = service_container(engine, name, service, index)
     cid = str(raw["Id"])
     if ctx.obj.dry_run:
+        if not detach:
+            raise PycomposeError("interactive exec is not supported in dry-run mode")
+        from pycompose.cli.goformat import go_quote
+
+        words = " ".join(go_quote(word) for word in command)
+        sys.stdout.write(f" DRY-RUN MODE - Executing command [{words}] in {cid} "
+                         "(detached mode)\n")
         return 0
     tty = not no_tty and stdin_is_tty() and not detach
     exec_id = streams.exec_create(
