@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,27 @@ def dry_run_flag(ctx: typer.Context, given: bool) -> None:
     takes it there too."""
     if given:
         ctx.obj.dry_run = True
+
+
+def parse_scale_option(values: list[str] | None, services: Container[str]) -> dict[str, int]:
+    """``--scale SERVICE=NUM`` values of ``up`` and ``create``, checked with Compose's
+    messages (a service the project does not define is an error)."""
+    import re
+
+    from pycompose.errors import PycomposeError
+
+    scale: dict[str, int] = {}
+    for item in values or []:
+        parts = item.split("=")
+        if len(parts) != 2:
+            raise PycomposeError(f'invalid --scale option "{item}". Should be SERVICE=NUM')
+        name, count = parts
+        if not re.fullmatch(r"[+-]?\d+", count):
+            raise PycomposeError(f'strconv.Atoi: parsing "{count}": invalid syntax')
+        if name not in services:
+            raise PycomposeError(f"no such service: {name}: not found")
+        scale[name] = int(count)
+    return scale
 
 
 def project_name_only(ctx: typer.Context) -> str:

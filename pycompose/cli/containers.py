@@ -8,13 +8,12 @@ for that project, services and dependencies read from the containers' labels.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from typing import Annotated, Any
 
 import typer
 
-from pycompose.cli.common import dry_run_flag, load, parallel_limit, renderer
+from pycompose.cli.common import dry_run_flag, load, parallel_limit, parse_scale_option, renderer
 
 ServicesArg = Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Execute command in dry run mode")]
@@ -67,24 +66,6 @@ def _confirm_removal(names: list[str], force: bool) -> bool:
     return answer in ("y", "yes", "true", "t", "1")
 
 
-def _parse_scale(values: list[str] | None, services: Any) -> dict[str, int]:
-    """``--scale SERVICE=NUM`` values, checked with Compose's messages."""
-    from pycompose.errors import PycomposeError
-
-    scale: dict[str, int] = {}
-    for item in values or []:
-        parts = item.split("=")
-        if len(parts) != 2:
-            raise PycomposeError(f'invalid --scale option "{item}". Should be SERVICE=NUM')
-        name, count = parts
-        if not re.fullmatch(r"[+-]?\d+", count):
-            raise PycomposeError(f'strconv.Atoi: parsing "{count}": invalid syntax')
-        if name not in services:
-            raise PycomposeError(f"no such service: {name}: not found")
-        scale[name] = int(count)
-    return scale
-
-
 def register(app: typer.Typer) -> None:
     @app.command("create")
     def create(
@@ -135,7 +116,7 @@ def register(app: typer.Typer) -> None:
         options = UpOptions(services=tuple(services or ()), force_recreate=force_recreate,
                             no_recreate=no_recreate, no_start=True,
                             remove_orphans=remove_orphans,
-                            scale=_parse_scale(scale, project.services))
+                            scale=parse_scale_option(scale, project.services))
         with renderer(ctx) as sink:
             api_create(project, options, sink=sink, dry_run=ctx.obj.dry_run,
                        limit=parallel_limit(ctx), build=build, no_build=no_build,

@@ -10,19 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pycompose.cli.common import dry_run_flag, load, parallel_limit, renderer
-
-
-def _parse_scale(values: list[str] | None) -> dict[str, int]:
-    from pycompose.errors import PycomposeError
-
-    scale: dict[str, int] = {}
-    for item in values or []:
-        name, sep, count = item.partition("=")
-        if not sep or not count.isdigit():
-            raise PycomposeError(f"invalid --scale value {item!r}: expected SERVICE=NUM")
-        scale[name] = int(count)
-    return scale
+from pycompose.cli.common import dry_run_flag, load, parallel_limit, parse_scale_option, renderer
 
 
 def up(
@@ -77,7 +65,7 @@ def up(
     options = UpOptions(
         services=tuple(services or ()), no_deps=no_deps, force_recreate=force_recreate,
         no_recreate=no_recreate, no_start=no_start, remove_orphans=remove_orphans,
-        scale=_parse_scale(scale), wait=wait, timeout=timeout,
+        scale=parse_scale_option(scale, project.services), wait=wait, timeout=timeout,
         always_recreate_deps=always_recreate_deps,
     )
     if detach and (abort_on_container_exit or abort_on_container_failure
