@@ -18,6 +18,7 @@ def load(ctx: typer.Context, services: list[str] | None = None) -> Any:
 
     loaded = load_project(ctx.obj.project_options(), services=services or ())
     print_warnings(loaded.warnings)
+    ctx.obj.environment = loaded.environment
     return loaded
 
 
@@ -83,8 +84,5 @@ def renderer(ctx: typer.Context) -> Iterator[Any]:
 
 
 def parallel_limit(ctx: typer.Context) -> int | None:
-    value = os.environ.get("COMPOSE_PARALLEL_LIMIT")
-    if value and value.isdigit() and int(value) > 0:
-        return int(value)
-    limit = ctx.obj.parallel
-    return limit if limit and limit > 0 else None
+    limit: int | None = ctx.obj.parallel_limit()
+    return limit

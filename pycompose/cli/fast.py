@@ -75,7 +75,7 @@ GLOBAL = Spec((
     _str("ansi", "--ansi", default="auto"),
     _str("progress", "--progress"),
     _flag("dry_run", "--dry-run"),
-    _int("parallel", "--parallel", default=-1),
+    _int("parallel", "--parallel"),
     _flag("compatibility", "--compatibility"),
     _flag("all_resources", "--all-resources"),
 ))
@@ -223,5 +223,7 @@ def run(argv: Sequence[str]) -> bool:
     if parsed is None or invalid_global(parsed.globals["ansi"], parsed.globals["progress"]):
         # Typer words the error with the usage line: let it parse again and report it.
         return False
-    _function(parsed.command)(_Context(GlobalOptions(**parsed.globals)), **parsed.values)
+    options = GlobalOptions(**parsed.globals)
+    options.check()
+    _function(parsed.command)(_Context(options), **parsed.values)
     return True

@@ -59,8 +59,9 @@ def main(
         bool, typer.Option("--dry-run", help="Execute command in dry run mode")
     ] = False,
     parallel: Annotated[
-        int, typer.Option("--parallel", help="Control max parallelism, -1 for unlimited")
-    ] = -1,
+        int | None, typer.Option("--parallel", help="Control max parallelism, -1 for unlimited "
+                                 "(default -1)")
+    ] = None,
     compatibility: Annotated[
         bool, typer.Option("--compatibility", help="Run compose in backward compatibility mode")
     ] = False,
@@ -92,6 +93,7 @@ def _register() -> None:
         oneoff,
         version,
     )
+    from pycompose.cli.command import ComposeCommand
 
     attached.register(app)
     oneoff.register(app)
@@ -101,6 +103,8 @@ def _register() -> None:
     containers.register(app)
     listing.register(app)
     version.register(app)
+    for info in app.registered_commands:
+        info.cls = ComposeCommand
 
 
 def run_typer(argv: list[str]) -> None:

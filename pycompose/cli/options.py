@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 def invalid_global(ansi: str, progress: str | None) -> tuple[str, str] | None:
@@ -26,7 +29,32 @@ class GlobalOptions:
         self.ansi: str = values.get("ansi") or "auto"
         self.progress: str | None = values.get("progress")
         self.dry_run: bool = bool(values.get("dry_run"))
-        self.parallel: int = values.get("parallel", -1)
+        #: ``--parallel``; None when not given.
+        self.parallel: int | None = values.get("parallel")
+        #: The loaded project's environment (the shell's, then ``.env``), once a command has
+        #: loaded it: Compose also takes its ``COMPOSE_*`` settings from ``.env``.
+        self.environment: Mapping[str, str] = {}
+
+    def variable(self, name: str) -> str | None:
+        """A ``COMPOSE_*`` setting: the shell's, else the loaded project's ``.env``'s."""
+        import os
+
+        value = os.environ.get(name)
+        return self.environment.get(name) if value is None else value
+
+    def parallel_limit(self) -> int | None:
+        """At most this many engine calls at once (None: no limit). ``--parallel`` wins over
+        ``COMPOSE_PARALLEL_LIMIT``, which must then be an integer, as in Compose; 0 or less is
+        no limit."""
+        limit = self.parallel
+        if limit is None:
+            raw = self.variable("COMPOSE_PARALLEL_LIMIT")
+            limit = -1 if raw is None else _go_atoi("COMPOSE_PARALLEL_LIMIT", raw)
+        return limit if limit > 0 else None
+
+    def check(self) -> None:
+        """What Compose checks before running any command but ``version``."""
+        self.parallel_limit()
 
     def project_options(self) -> Any:
         from pycompose.loader.discover import ProjectOptions
@@ -38,3 +66,15 @@ class GlobalOptions:
             env_files=tuple(self.env_files),
             profiles=tuple(p for item in self.profiles for p in item.split(",") if p),
         )
+
+
+def _go_atoi(name: str, raw: str) -> int:
+    """``raw`` as Go's ``strconv.Atoi`` reads it, or Compose's error about variable ``name``."""
+    import re
+
+    if re.fullmatch(r"[+-]?[0-9]+", raw) and -(2**63) <= int(raw) < 2**63:
+        return int(raw)
+    from pycompose.cli.goformat import go_quote
+    from pycompose.errors import PycomposeError
+
+    raise PycomposeError(f"{name} must be an integer (found: {go_quote(raw)})")

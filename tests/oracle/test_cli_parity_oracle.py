@@ -43,3 +43,37 @@ def test_scale_errors(args: tuple[str, ...], docker_client: docker.DockerClient,
         compose.returncode, compose.stdout, compose.stderr)
     assert not docker_client.containers.list(all=True, filters={
         "label": f"com.docker.compose.project={engine_project}"})
+
+
+@pytest.mark.parametrize(("args", "variable"), [
+    (("--dry-run", "up", "-d"), "abc"),
+    (("ps",), " 3"),
+    (("ls", "-q"), ""),
+    (("config", "-q"), "1.5"),
+    (("--parallel", "2", "--dry-run", "up", "-d"), "abc"),
+    (("--dry-run", "up", "-d"), "+2"),
+    (("version", "--format", "json"), "abc"),
+])
+def test_parallel_limit_variable(args: tuple[str, ...], variable: str,
+                                 docker_client: docker.DockerClient, oracle_bin: Path,
+                                 engine_project: str, tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    env = {"COMPOSE_PARALLEL_LIMIT": variable}
+    compose, pycompose = both(("-p", engine_project, *args), tmp_path, env)
+    assert pycompose.returncode == compose.returncode
+    if compose.returncode:
+        assert pycompose.stderr == compose.stderr
+    elif "version" in args:
+        assert '"version"' in pycompose.stdout
+    else:
+        assert "DRY-RUN MODE" in pycompose.stderr or "up" not in args
+
+
+def test_parallel_limit_variable_in_the_env_file(
+    docker_client: docker.DockerClient, oracle_bin: Path, engine_project: str, tmp_path: Path,
+) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    (tmp_path / ".env").write_text("COMPOSE_PARALLEL_LIMIT=abc\n")
+    compose, pycompose = both(("-p", engine_project, "--dry-run", "up", "-d"), tmp_path)
+    assert compose.returncode == 1
+    assert (pycompose.returncode, pycompose.stderr) == (compose.returncode, compose.stderr)
