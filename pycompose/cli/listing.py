@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from pycompose.cli.containers import DryRunOpt, project_name, project_or_name
+from pycompose.cli.options import go_bool
 
 # The header of each field in a ``table`` format, as the docker CLI names them.
 _HEADERS = {
@@ -190,7 +191,7 @@ def _orphans_flag(arguments: list[str]) -> tuple[list[str], bool]:
     for argument in arguments:
         name, sep, value = argument.partition("=")
         if name == "--orphans":
-            orphans = _go_bool("--orphans", value) if sep else True
+            orphans = go_bool("--orphans", value) if sep else True
         elif argument.startswith("--") and argument != "--":
             raise PycomposeError(f"unknown flag: {name}")
         elif argument.startswith("-") and len(argument) > 1:
@@ -198,17 +199,6 @@ def _orphans_flag(arguments: list[str]) -> tuple[list[str], bool]:
         else:
             services.append(argument)
     return services, orphans
-
-
-def _go_bool(flag: str, value: str) -> bool:
-    from pycompose.errors import PycomposeError
-
-    if value in ("1", "t", "T", "true", "TRUE", "True"):
-        return True
-    if value in ("0", "f", "F", "false", "FALSE", "False"):
-        return False
-    raise PycomposeError(f'invalid argument "{value}" for "{flag}" flag: strconv.ParseBool: '
-                         f'parsing "{value}": invalid syntax')
 
 
 # -- ls ---------------------------------------------------------------------------------------

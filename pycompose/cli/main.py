@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from pycompose.cli.command import ComposeGroup
 from pycompose.cli.options import GlobalOptions, invalid_global
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    cls=ComposeGroup,
 )
 
 

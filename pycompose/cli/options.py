@@ -68,6 +68,19 @@ class GlobalOptions:
         )
 
 
+def go_bool(flag: str, value: str) -> bool:
+    """The value of a boolean flag given as ``FLAG=VALUE``, read as Go's ``strconv.ParseBool``
+    reads it, or cobra's error (``flag``: how cobra names the flag, ``"-i, --interactive"``)."""
+    if value in ("1", "t", "T", "true", "TRUE", "True"):
+        return True
+    if value in ("0", "f", "F", "false", "FALSE", "False"):
+        return False
+    from pycompose.errors import PycomposeError
+
+    raise PycomposeError(f'invalid argument "{value}" for "{flag}" flag: strconv.ParseBool: '
+                         f'parsing "{value}": invalid syntax')
+
+
 def _go_atoi(name: str, raw: str) -> int:
     """``raw`` as Go's ``strconv.Atoi`` reads it, or Compose's error about variable ``name``."""
     import re

@@ -4,6 +4,9 @@ container exists, so the project is only a name."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from subprocess import CompletedProcess
@@ -11,7 +14,7 @@ from subprocess import CompletedProcess
 import docker
 import pytest
 
-from tests.helpers import run_oracle, run_pycompose
+from tests.helpers import TIMEOUT_SECONDS, child_env, oracle_path, run_oracle, run_pycompose
 
 COMPOSE = """\
 services:
@@ -77,3 +80,79 @@ def test_parallel_limit_variable_in_the_env_file(
     compose, pycompose = both(("-p", engine_project, "--dry-run", "up", "-d"), tmp_path)
     assert compose.returncode == 1
     assert (pycompose.returncode, pycompose.stderr) == (compose.returncode, compose.stderr)
+
+
+@pytest.mark.parametrize("args", [
+    ("attach", "--sig-proxy=xyz", "app"),
+    ("run", "-i=yes", "app", "true"),
+    ("run", "--interactive=", "app", "true"),
+    ("up", "-d", "--remove-orphans=maybe"),
+    ("--dry-run=xx", "up", "-d"),
+])
+def test_boolean_flag_value_errors(args: tuple[str, ...], docker_client: docker.DockerClient,
+                                   oracle_bin: Path, engine_project: str,
+                                   tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    compose, pycompose = both(("-p", engine_project, *args), tmp_path)
+    assert compose.returncode == 1
+    assert (pycompose.returncode, pycompose.stdout, pycompose.stderr) == (
+        compose.returncode, compose.stdout, compose.stderr)
+
+
+@pytest.mark.parametrize("tool", [run_oracle, run_pycompose], ids=["compose", "pycompose"])
+def test_run_with_boolean_and_shorthand_values(
+    tool: Runner, docker_client: docker.DockerClient, oracle_bin: Path, engine_project: str,
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    p = engine_project
+    script = 'cat; echo "$A"; pwd'
+    closed = tool("-p", p, "run", "--rm", "-T", "-i=false", "-e=A=1", "-w=/tmp", "app",
+                  "sh", "-c", script, cwd=tmp_path, input="hello\n")
+    assert (closed.returncode, closed.stdout) == (0, "1\n/tmp\n"), closed.stderr
+    open_ = tool("-p", p, "run", "--rm", "-T", "--interactive=true", "app", "sh", "-c",
+                 script, cwd=tmp_path, input="hello\n")
+    assert (open_.returncode, open_.stdout) == (0, "hello\n\n/\n"), open_.stderr
+    words = tool("-p", p, "run", "--rm", "-T", "app", "echo", "--interactive=false", "-i=0",
+                 cwd=tmp_path)
+    assert words.stdout == "--interactive=false -i=0\n"
+
+
+TICKING = """\
+services:
+  app:
+    image: pycompose/busybox
+    command: ["sh", "-c", "trap 'exit 3' TERM; while true; do echo tick; sleep 0.2; done"]
+"""
+
+
+@pytest.mark.parametrize(("tool", "flags", "status"), [
+    ("compose", (), "exited"),
+    ("pycompose", (), "exited"),
+    # Compose's attach --sig-proxy=false ignores SIGTERM and SIGINT: it stays attached.
+    ("pycompose", ("--sig-proxy=false",), "running"),
+])
+def test_attach_sig_proxy(tool: str, flags: tuple[str, ...], status: str,
+                          docker_client: docker.DockerClient, oracle_bin: Path,
+                          engine_project: str, tmp_path: Path) -> None:
+    """SIGTERM to ``attach`` reaches the container, unless ``--sig-proxy=false``."""
+    (tmp_path / "compose.yaml").write_text(TICKING)
+    p = engine_project
+    assert run_oracle("-p", p, "up", "-d", cwd=tmp_path).returncode == 0
+    program = [str(oracle_path())] if tool == "compose" else [sys.executable, "-m", "pycompose"]
+    attach = subprocess.Popen([*program, "-p", p, "attach", *flags, "app"], cwd=tmp_path,
+                              env=child_env(), stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert attach.stdout is not None
+        assert attach.stdout.readline() == "tick\n"  # attached
+        attach.send_signal(signal.SIGTERM)
+        attach.wait(timeout=TIMEOUT_SECONDS)
+    finally:
+        attach.kill()
+        attach.wait()
+    container = docker_client.containers.get(f"{p}-app-1")
+    if status == "exited":
+        assert container.wait(timeout=TIMEOUT_SECONDS)["StatusCode"] == 3
+    container.reload()
+    assert container.status == status

@@ -1,65 +1,15 @@
 """``--dry-run`` after the command name, as Compose accepts it (a persistent cobra flag).
 
 The commands are parsed by the real typer declarations with their functions swapped for
-recorders, so nothing runs.
+recorders (:mod:`tests.unit.cli_recording`), so nothing runs.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-import typer
-from typer.models import CommandInfo
 from typer.utils import get_params_from_function
 
-from pycompose.cli import (
-    attached,
-    config,
-    containers,
-    images,
-    lifecycle,
-    listing,
-    main,
-    oneoff,
-    version,
-)
-
-
-@functools.cache
-def commands() -> dict[str, CommandInfo]:
-    """Every command, as :func:`pycompose.cli.main._register` registers them."""
-    source = typer.Typer()
-    for module in (attached, oneoff, config, images, lifecycle, containers, listing, version):
-        module.register(source)
-    return {str(info.name): info for info in source.registered_commands}
-
-
-def recording_app() -> tuple[typer.Typer, list[tuple[str, dict[str, Any]]]]:
-    calls: list[tuple[str, dict[str, Any]]] = []
-
-    def recorder(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(function)
-        def record(**values: Any) -> None:
-            calls.append((name, {k: v for k, v in values.items() if k != "ctx"}))
-
-        return record
-
-    app = typer.Typer()
-    app.callback()(recorder("main", main.main))
-    for info in commands().values():
-        assert info.callback is not None
-        app.command(info.name, context_settings=info.context_settings)(
-            recorder(str(info.name), info.callback))
-    return app, calls
-
-
-def parsed(argv: list[str]) -> dict[str, Any]:
-    app, calls = recording_app()
-    app(args=argv, prog_name="pycompose", standalone_mode=False)
-    return calls[-1][1]
+from tests.unit.cli_recording import commands, parsed
 
 
 @pytest.mark.parametrize("command", sorted(commands()))
