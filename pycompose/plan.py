@@ -153,6 +153,8 @@ class UpOptions(NamedTuple):
     wait: bool = False
     timeout: int | None = None
     always_recreate_deps: bool = False
+    #: ``COMPOSE_IGNORE_ORPHANS``: orphans are neither reported nor removed.
+    ignore_orphans: bool = False
 
 
 def selected_services(project: Project, names: Iterable[str], with_deps: bool) -> list[str]:
@@ -305,7 +307,7 @@ class _UpPlanner:
         known = set(self.project.services) | set(self.project.disabled)
         orphans = [c for c in self.observed.containers
                    if c.service not in known and not c.oneoff]
-        if not orphans:
+        if not orphans or self.options.ignore_orphans:
             return
         if not self.options.remove_orphans:
             self.plan.warnings.append(orphan_warning(c.name for c in orphans))

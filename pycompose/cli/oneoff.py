@@ -98,11 +98,13 @@ _DRY_RUN = {"create_network": "Created", "create_volume": "Created",
 
 def prepare_run(project: Any, service: str, *, engine: Engine, sink: Any, no_deps: bool,
                 remove_orphans: bool, build: bool, pull: str | None, quiet_pull: bool,
-                limit: int | None, dry_run: bool = False) -> tuple[Any, Any]:
+                limit: int | None, dry_run: bool = False, ignore_orphans: bool = False
+                ) -> tuple[Any, Any]:
     """What ``run`` does before creating its container: images, networks, volumes, and the
     dependencies started (with their conditions waited for), through ``up``'s planner with
     the service's own containers left out. Returns (project, executor state). With
-    ``dry_run`` the steps are only reported."""
+    ``dry_run`` the steps are only reported; with ``ignore_orphans`` orphans are neither
+    reported nor removed."""
     import anyio
 
     from pycompose.api import ensure_images
@@ -118,7 +120,8 @@ def prepare_run(project: Any, service: str, *, engine: Engine, sink: Any, no_dep
                                 pull=pull, quiet_pull=quiet_pull, limit=limit)
     images = tuple(s.image for s in project.services.values())
     observed = observe(engine, project.name, images)
-    options = UpOptions(services=(service,), no_deps=no_deps, remove_orphans=remove_orphans)
+    options = UpOptions(services=(service,), no_deps=no_deps, remove_orphans=remove_orphans,
+                        ignore_orphans=ignore_orphans)
     plan = plan_up(project, observed, options, expected_hashes(project, observed))
     own = {c.id for c in observed.service_containers(service)}
     kept = Plan(warnings=list(plan.warnings))
@@ -142,6 +145,7 @@ def prepare_run(project: Any, service: str, *, engine: Engine, sink: Any, no_dep
 def run_command(ctx: typer.Context, service: str, command: list[str], *, opts: dict[str, Any]
                 ) -> int:
     from pycompose.api import typed_project
+    from pycompose.cli.options import compose_bool
     from pycompose.cli.terminal import Session, stdin_is_tty
     from pycompose.engine import streams
     from pycompose.engine.client import Engine, NotFound
@@ -177,7 +181,8 @@ def run_command(ctx: typer.Context, service: str, command: list[str], *, opts: d
             project, service, engine=engine, sink=sink, no_deps=bool(opts["no_deps"]),
             remove_orphans=bool(opts["remove_orphans"]), build=bool(opts["build"]),
             pull=None if pull == "policy" else pull, quiet_pull=bool(opts["quiet_pull"]),
-            limit=parallel_limit(ctx), dry_run=ctx.obj.dry_run)
+            limit=parallel_limit(ctx), dry_run=ctx.obj.dry_run,
+            ignore_orphans=compose_bool(ctx.obj.variable("COMPOSE_IGNORE_ORPHANS")))
     svc = project.services[service]
     if ctx.obj.dry_run:
         # As Compose: the preparation is shown, then only a detached run goes on, printing

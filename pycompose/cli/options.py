@@ -17,6 +17,13 @@ def invalid_global(ansi: str, progress: str | None) -> tuple[str, str] | None:
     return None
 
 
+def compose_bool(value: str | None) -> bool:
+    """A yes/no environment variable as Compose reads ``COMPOSE_REMOVE_ORPHANS``,
+    ``COMPOSE_IGNORE_ORPHANS`` and ``COMPOSE_MENU``: blanks around and case do not matter;
+    ``y``, ``1``, ``t`` and ``true`` are yes, anything else (``yes`` too) no."""
+    return value is not None and value.strip().lower() in ("y", "1", "t", "true")
+
+
 class GlobalOptions:
     """The flags every command shares, as given on the command line."""
 

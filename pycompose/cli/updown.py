@@ -13,6 +13,18 @@ from typing import Any
 from pycompose.cli.common import dry_run_flag, load, parallel_limit, parse_scale_option, renderer
 
 
+def _flag_or_variable(ctx: Any, name: str, value: bool, variable: str | None) -> bool:
+    """A yes/no flag that Compose defaults from an environment variable: its value when the
+    command line gives it (``--remove-orphans``, ``--remove-orphans=false``), else the
+    variable's. (The fast path gives such a flag only as True.)"""
+    source = getattr(ctx, "get_parameter_source", None)
+    if value or (source is not None and getattr(source(name), "name", "") == "COMMANDLINE"):
+        return value
+    from pycompose.cli.options import compose_bool
+
+    return compose_bool(variable)
+
+
 def up(
     ctx: Any,
     *,
@@ -49,6 +61,7 @@ def up(
     dry_run_flag(ctx, dry_run)
     from pycompose.api import typed_project
     from pycompose.api import up as api_up
+    from pycompose.cli.options import compose_bool
     from pycompose.cli.output import line_writer
     from pycompose.errors import PycomposeError
     from pycompose.plan import UpOptions
@@ -62,11 +75,17 @@ def up(
         raise PycomposeError(f'invalid --pull option "{pull}"')
     loaded = load(ctx, services)
     project = typed_project(loaded)
+    # Both variables may come from .env too, as in Compose.
+    remove_orphans = _flag_or_variable(ctx, "remove_orphans", remove_orphans,
+                                       ctx.obj.variable("COMPOSE_REMOVE_ORPHANS"))
+    ignore_orphans = compose_bool(ctx.obj.variable("COMPOSE_IGNORE_ORPHANS"))
+    if ignore_orphans and remove_orphans:
+        raise PycomposeError("cannot combine COMPOSE_IGNORE_ORPHANS and --remove-orphans")
     options = UpOptions(
         services=tuple(services or ()), no_deps=no_deps, force_recreate=force_recreate,
         no_recreate=no_recreate, no_start=no_start, remove_orphans=remove_orphans,
         scale=parse_scale_option(scale, project.services), wait=wait, timeout=timeout,
-        always_recreate_deps=always_recreate_deps,
+        always_recreate_deps=always_recreate_deps, ignore_orphans=ignore_orphans,
     )
     if detach and (abort_on_container_exit or abort_on_container_failure
                    or exit_code_from or attach or attach_dependencies):
@@ -128,6 +147,11 @@ def down(
 
     if rmi is not None and rmi not in ("local", "all"):
         raise PycomposeError(f'invalid value for --rmi: "{rmi}": expected "local" or "all"')
+    import os
+
+    # Compose reads this one from the shell only (not .env) for down.
+    remove_orphans = _flag_or_variable(ctx, "remove_orphans", remove_orphans,
+                                       os.environ.get("COMPOSE_REMOVE_ORPHANS"))
     try:
         loaded = load(ctx)
         project = typed_project(loaded)

@@ -1,5 +1,5 @@
-"""Command-line values read as Docker Compose v2.40.3 reads them: ``--scale``, environment
-variables, Go booleans."""
+"""Command-line values read as Docker Compose v2.40.3 reads them: ``--scale`` and environment
+variables (``COMPOSE_PARALLEL_LIMIT``, the yes/no ones)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pycompose.cli.common import parse_scale_option
-from pycompose.cli.options import GlobalOptions
+from pycompose.cli.options import GlobalOptions, compose_bool
 from pycompose.errors import PycomposeError
 
 
@@ -70,3 +70,12 @@ def test_parallel_limit_from_the_project_env_file(monkeypatch: pytest.MonkeyPatc
     assert loaded.parallel_limit() == 2
     monkeypatch.setenv("COMPOSE_PARALLEL_LIMIT", "5")
     assert loaded.parallel_limit() == 5
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, False), ("", False), ("1", True), ("t", True), ("T", True), ("true", True),
+    (" TRUE ", True), ("True", True), ("y", True), ("Y", True), ("yes", False), ("on", False),
+    ("0", False), ("false", False), ("abc", False),
+])
+def test_compose_bool(value: str | None, expected: bool) -> None:
+    assert compose_bool(value) is expected

@@ -1,0 +1,138 @@
+"""Environment variables Docker Compose v2.40.3 reads, with both tools run alike.
+
+- ``COMPOSE_REMOVE_ORPHANS``: the default of ``up``'s and ``down``'s ``--remove-orphans``
+  (``y``, ``1``, ``t``, ``true`` in any case, blanks around ignored; ``yes`` is no). ``up``
+  also reads it from ``.env``, ``down`` only from the shell; ``create`` and ``run`` ignore it.
+- ``COMPOSE_IGNORE_ORPHANS``: ``up`` and ``run`` neither warn about orphans nor remove them;
+  with ``--remove-orphans`` (or ``COMPOSE_REMOVE_ORPHANS``) ``up`` fails; ``create`` ignores it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from subprocess import CompletedProcess
+
+import docker
+import pytest
+
+from tests.helpers import run_oracle, run_pycompose
+
+FULL = """\
+services:
+  app:
+    image: pycompose/busybox
+    command: ["sleep", "3600"]
+    init: true
+  other:
+    image: pycompose/busybox
+    command: ["sleep", "3600"]
+    init: true
+"""
+# `other` is an orphan once this file is the project's.
+REDUCED = """\
+services:
+  app:
+    image: pycompose/busybox
+    command: ["sleep", "3600"]
+    init: true
+"""
+WARNING = "Found orphan containers"
+Runner = Callable[..., CompletedProcess[str]]
+TOOLS = pytest.mark.parametrize("tool", [run_oracle, run_pycompose], ids=["compose", "pycompose"])
+
+
+@dataclass(frozen=True)
+class Case:
+    args: tuple[str, ...]
+    env: dict[str, str] = field(default_factory=dict)
+    dotenv: str = ""
+    code: int = 0
+    warns: bool = False
+    removed: bool = False
+    error: str = ""
+
+
+ORPHAN_CASES = {
+    "up": Case(("up", "-d"), warns=True),
+    "up-remove-true": Case(("up", "-d"), {"COMPOSE_REMOVE_ORPHANS": "true"}, removed=True),
+    "up-remove-y": Case(("up", "-d"), {"COMPOSE_REMOVE_ORPHANS": "y"}, removed=True),
+    "up-remove-blank-TRUE": Case(("up", "-d"), {"COMPOSE_REMOVE_ORPHANS": " TRUE"},
+                                 removed=True),
+    "up-remove-yes": Case(("up", "-d"), {"COMPOSE_REMOVE_ORPHANS": "yes"}, warns=True),
+    "up-remove-0": Case(("up", "-d"), {"COMPOSE_REMOVE_ORPHANS": "0"}, warns=True),
+    "up-remove-flag-false": Case(("up", "-d", "--remove-orphans=false"),
+                                 {"COMPOSE_REMOVE_ORPHANS": "1"}, warns=True),
+    "up-remove-dotenv": Case(("up", "-d"), dotenv="COMPOSE_REMOVE_ORPHANS=true\n",
+                             removed=True),
+    "create-remove": Case(("create",), {"COMPOSE_REMOVE_ORPHANS": "1"}, warns=True),
+    "run-remove": Case(("run", "--rm", "app", "true"), {"COMPOSE_REMOVE_ORPHANS": "1"},
+                       warns=True),
+    "up-ignore": Case(("up", "-d"), {"COMPOSE_IGNORE_ORPHANS": "true"}),
+    "up-ignore-dotenv": Case(("up", "-d"), dotenv="COMPOSE_IGNORE_ORPHANS=1\n"),
+    "up-ignore-remove": Case(("up", "-d", "--remove-orphans"),
+                             {"COMPOSE_IGNORE_ORPHANS": "t"}, code=1,
+                             error="cannot combine COMPOSE_IGNORE_ORPHANS and --remove-orphans\n"),
+    "up-ignore-remove-variable": Case(
+        ("up", "-d"), {"COMPOSE_IGNORE_ORPHANS": "1", "COMPOSE_REMOVE_ORPHANS": "1"}, code=1,
+        error="cannot combine COMPOSE_IGNORE_ORPHANS and --remove-orphans\n"),
+    "create-ignore": Case(("create",), {"COMPOSE_IGNORE_ORPHANS": "1"}, warns=True),
+    "run-ignore": Case(("run", "--rm", "app", "true"), {"COMPOSE_IGNORE_ORPHANS": "1"}),
+    "run-ignore-remove": Case(("run", "--rm", "--remove-orphans", "app", "true"),
+                              {"COMPOSE_IGNORE_ORPHANS": "1"}),
+}
+
+
+def services(client: docker.DockerClient, project: str) -> list[str]:
+    found = client.containers.list(all=True, filters={
+        "label": f"com.docker.compose.project={project}"})
+    return sorted(c.labels["com.docker.compose.service"] for c in found
+                  if c.labels.get("com.docker.compose.oneoff") != "True")
+
+
+@TOOLS
+@pytest.mark.parametrize("name", list(ORPHAN_CASES))
+def test_orphan_variables(name: str, tool: Runner, docker_client: docker.DockerClient,
+                          oracle_bin: Path, engine_project: str, tmp_path: Path) -> None:
+    case = ORPHAN_CASES[name]
+    (tmp_path / "full.yaml").write_text(FULL)
+    (tmp_path / "compose.yaml").write_text(REDUCED)
+    p = engine_project
+    assert run_oracle("-p", p, "-f", "full.yaml", "up", "-d", cwd=tmp_path).returncode == 0
+    if case.dotenv:
+        (tmp_path / ".env").write_text(case.dotenv)
+    result = tool("-p", p, *case.args, cwd=tmp_path, env=case.env)
+    assert result.returncode == case.code, result.stderr
+    assert (WARNING in result.stderr) == case.warns, result.stderr
+    assert result.stderr.endswith(case.error)
+    assert services(docker_client, p) == (["app"] if case.removed else ["app", "other"])
+
+
+def oneoffs(client: docker.DockerClient, project: str) -> int:
+    return len(client.containers.list(all=True, filters={
+        "label": [f"com.docker.compose.project={project}", "com.docker.compose.oneoff=True"]}))
+
+
+@TOOLS
+@pytest.mark.parametrize(("env", "dotenv", "args", "left"), [
+    ({}, "", (), 1),
+    ({"COMPOSE_REMOVE_ORPHANS": "1"}, "", (), 0),
+    ({"COMPOSE_REMOVE_ORPHANS": "1"}, "", ("--remove-orphans=false",), 1),
+    ({}, "COMPOSE_REMOVE_ORPHANS=true\n", (), 1),  # down does not read it from .env
+], ids=["default", "variable", "flag-false", "dotenv"])
+def test_down_remove_orphans_variable(
+    env: dict[str, str], dotenv: str, args: tuple[str, ...], left: int, tool: Runner,
+    docker_client: docker.DockerClient, oracle_bin: Path, engine_project: str, tmp_path: Path,
+) -> None:
+    """``down --remove-orphans`` also removes one-off containers; the variable is its default."""
+    (tmp_path / "compose.yaml").write_text(REDUCED)
+    p = engine_project
+    assert run_oracle("-p", p, "up", "-d", cwd=tmp_path).returncode == 0
+    assert run_oracle("-p", p, "run", "-d", "app", "sleep", "300", cwd=tmp_path).returncode == 0
+    if dotenv:
+        (tmp_path / ".env").write_text(dotenv)
+    result = tool("-p", p, "down", *args, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert oneoffs(docker_client, p) == left
+    assert services(docker_client, p) == []
