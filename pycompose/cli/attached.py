@@ -27,6 +27,7 @@ from pycompose.cli.common import (
     renderer,
 )
 from pycompose.cli.containers import DryRunOpt
+from pycompose.cli.options import no_color_set, status_on_stdout
 
 if TYPE_CHECKING:
     from pycompose.engine.client import Engine
@@ -38,15 +39,16 @@ INTERRUPTED = 130
 
 
 def use_colour(ctx: typer.Context, no_color: bool, stream: IO[Any] | None = None) -> bool:
-    """Compose's choice: ``--no-color`` wins, then ``--ansi``, then whether stdout is a TTY."""
-    if no_color:
+    """Compose's choice: ``--no-color`` or ``NO_COLOR`` win, then ``--ansi`` (or
+    ``COMPOSE_ANSI``), then whether stdout is a TTY."""
+    if no_color or no_color_set():
         return False
     ansi = ctx.obj.ansi
     if ansi == "always":
         return True
-    if ansi == "never":
-        return False
-    return bool((stream or sys.stdout).isatty())
+    if ansi == "auto":
+        return bool((stream or sys.stdout).isatty())
+    return False
 
 
 class Output:
@@ -574,7 +576,8 @@ def run_attached_up(ctx: typer.Context, project: Any, up_options: Any, attach: A
     cascade = Cascade(attach)
     interrupts = _Interrupts()
     background: list[threading.Thread] = []
-    progress = InlineProgress()
+    progress = InlineProgress(sys.stdout if status_on_stdout() else None,
+                              colour=False if no_color_set() else None)
     limit = parallel_limit(ctx)
 
     def in_background(fn: Callable[[], None]) -> None:
@@ -666,7 +669,7 @@ def run_attached_up(ctx: typer.Context, project: Any, up_options: Any, attach: A
 
 
 def _abort_text(ctx: typer.Context) -> str:
-    if ctx.obj.ansi == "never":
+    if ctx.obj.ansi == "never" or no_color_set():
         return "Aborting on container exit...\n"
     return "\x1b[31m\x1b[1mAborting on container exit...\x1b[0m\n"
 

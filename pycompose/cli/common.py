@@ -74,9 +74,13 @@ def progress_mode(ctx: typer.Context) -> str:
 
 @contextmanager
 def renderer(ctx: typer.Context) -> Iterator[Any]:
+    import sys
+
+    from pycompose.cli.options import status_on_stdout
     from pycompose.progress import Renderer
 
-    sink = Renderer(progress_mode(ctx), dry_run=ctx.obj.dry_run)
+    sink = Renderer(progress_mode(ctx), stream=sys.stdout if status_on_stdout() else None,
+                    dry_run=ctx.obj.dry_run)
     try:
         yield sink
     finally:

@@ -72,7 +72,7 @@ GLOBAL = Spec((
     _str("project_directory", "--project-directory"),
     _list("env_files", "--env-file"),
     _list("profiles", "--profile"),
-    _str("ansi", "--ansi", default="auto"),
+    _str("ansi", "--ansi"),
     _str("progress", "--progress"),
     _flag("dry_run", "--dry-run"),
     _int("parallel", "--parallel"),

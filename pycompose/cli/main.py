@@ -48,10 +48,10 @@ def main(
         list[str] | None, typer.Option("--profile", help="Specify a profile to enable")
     ] = None,
     ansi: Annotated[
-        str,
+        str | None,
         typer.Option("--ansi", help='Control when to print ANSI control characters '
-                     '("never"|"always"|"auto")'),
-    ] = "auto",
+                     '("never"|"always"|"auto") (default "auto")'),
+    ] = None,
     progress: Annotated[
         str | None,
         typer.Option("--progress", help="Set type of progress output (auto, tty, plain, json, "

@@ -8,20 +8,41 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 
-def invalid_global(ansi: str, progress: str | None) -> tuple[str, str] | None:
+_PROGRESS_MODES = ("auto", "tty", "plain", "json", "quiet")
+_GO_TRUE = ("1", "t", "T", "true", "TRUE", "True")
+_GO_FALSE = ("0", "f", "F", "false", "FALSE", "False")
+
+
+def invalid_global(ansi: str | None, progress: str | None) -> tuple[str, str] | None:
     """(option, message) when ``--ansi`` or ``--progress`` has a value Compose refuses."""
-    if ansi not in ("never", "always", "auto"):
+    if ansi is not None and ansi not in ("never", "always", "auto"):
         return "--ansi", f'invalid --ansi value "{ansi}"'
-    if progress not in (None, "auto", "tty", "plain", "json", "quiet"):
+    if progress is not None and progress not in _PROGRESS_MODES:
         return "--progress", f'unsupported --progress value "{progress}"'
     return None
 
 
 def compose_bool(value: str | None) -> bool:
-    """A yes/no environment variable as Compose reads ``COMPOSE_REMOVE_ORPHANS``,
-    ``COMPOSE_IGNORE_ORPHANS`` and ``COMPOSE_MENU``: blanks around and case do not matter;
-    ``y``, ``1``, ``t`` and ``true`` are yes, anything else (``yes`` too) no."""
+    """A yes/no environment variable as Compose reads ``COMPOSE_REMOVE_ORPHANS`` and
+    ``COMPOSE_IGNORE_ORPHANS``: blanks around and case do not matter; ``y``, ``1``, ``t`` and
+    ``true`` are yes, anything else (``yes`` too) no."""
     return value is not None and value.strip().lower() in ("y", "1", "t", "true")
+
+
+def no_color_set() -> bool:
+    """``NO_COLOR`` set and not empty (https://no-color.org): Compose prints no colours."""
+    import os
+
+    return bool(os.environ.get("NO_COLOR"))
+
+
+def status_on_stdout() -> bool:
+    """``COMPOSE_STATUS_STDOUT`` is true to Go's ``strconv.ParseBool`` (``1``, ``t``, ``true``,
+    ...): Compose then writes its progress to standard output. Read from the shell only, as
+    Compose reads it before anything else."""
+    import os
+
+    return os.environ.get("COMPOSE_STATUS_STDOUT") in _GO_TRUE
 
 
 class GlobalOptions:
@@ -33,7 +54,8 @@ class GlobalOptions:
         self.project_directory: str | None = values.get("project_directory")
         self.env_files: list[str] = values.get("env_files") or []
         self.profiles: list[str] = values.get("profiles") or []
-        self.ansi: str = values.get("ansi") or "auto"
+        #: ``--ansi``; None when not given.
+        self.ansi_flag: str | None = values.get("ansi")
         self.progress: str | None = values.get("progress")
         self.dry_run: bool = bool(values.get("dry_run"))
         #: ``--parallel``; None when not given.
@@ -59,9 +81,29 @@ class GlobalOptions:
             limit = -1 if raw is None else _go_atoi("COMPOSE_PARALLEL_LIMIT", raw)
         return limit if limit > 0 else None
 
+    @property
+    def ansi(self) -> str:
+        """``--ansi``, else ``COMPOSE_ANSI`` (the shell's or ``.env``'s), else ``auto``. A
+        variable with another value than never/always/auto is taken as Compose takes it: no
+        colours, progress as with auto."""
+        return self.ansi_flag or self.variable("COMPOSE_ANSI") or "auto"
+
     def check(self) -> None:
         """What Compose checks before running any command but ``version``."""
+        import os
+
+        from pycompose.errors import PycomposeError
+
         self.parallel_limit()
+        progress = self.progress or os.environ.get("COMPOSE_PROGRESS") or "auto"
+        if progress not in _PROGRESS_MODES:
+            from pycompose.cli.goformat import go_quote
+
+            raise PycomposeError(f"unsupported --progress value {go_quote(progress)}")
+        if progress == "tty" and self.ansi == "never":
+            raise PycomposeError("can't use --progress tty while ANSI support is disabled")
+        if progress == "plain" and self.ansi == "always":
+            raise PycomposeError("can't use --progress plain while ANSI support is forced")
 
     def project_options(self) -> Any:
         from pycompose.loader.discover import ProjectOptions
@@ -78,9 +120,9 @@ class GlobalOptions:
 def go_bool(flag: str, value: str) -> bool:
     """The value of a boolean flag given as ``FLAG=VALUE``, read as Go's ``strconv.ParseBool``
     reads it, or cobra's error (``flag``: how cobra names the flag, ``"-i, --interactive"``)."""
-    if value in ("1", "t", "T", "true", "TRUE", "True"):
+    if value in _GO_TRUE:
         return True
-    if value in ("0", "f", "F", "false", "FALSE", "False"):
+    if value in _GO_FALSE:
         return False
     from pycompose.errors import PycomposeError
 

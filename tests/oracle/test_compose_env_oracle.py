@@ -5,6 +5,8 @@
   also reads it from ``.env``, ``down`` only from the shell; ``create`` and ``run`` ignore it.
 - ``COMPOSE_IGNORE_ORPHANS``: ``up`` and ``run`` neither warn about orphans nor remove them;
   with ``--remove-orphans`` (or ``COMPOSE_REMOVE_ORPHANS``) ``up`` fails; ``create`` ignores it.
+- ``COMPOSE_ANSI`` is the default of ``--ansi`` (also from ``.env``), ``NO_COLOR`` turns
+  colours off, ``COMPOSE_STATUS_STDOUT`` puts the progress on standard output.
 """
 
 from __future__ import annotations
@@ -136,3 +138,61 @@ def test_down_remove_orphans_variable(
     assert result.returncode == 0, result.stderr
     assert oneoffs(docker_client, p) == left
     assert services(docker_client, p) == []
+
+
+@pytest.mark.parametrize(("env", "dotenv", "args"), [
+    ({"COMPOSE_ANSI": "always"}, "", ()),
+    ({"COMPOSE_ANSI": "bogus"}, "", ()),
+    ({}, "COMPOSE_ANSI=always\n", ("-f", "compose.yaml")),
+    ({"NO_COLOR": "1"}, "", ("--ansi", "always")),
+    ({"NO_COLOR": ""}, "", ("--ansi", "always")),
+    ({"NO_COLOR": "1", "COMPOSE_ANSI": "always"}, "", ()),
+], ids=["ansi-always", "ansi-bogus", "ansi-dotenv", "no-color", "no-color-empty",
+        "no-color-ansi"])
+def test_colour_variables(env: dict[str, str], dotenv: str, args: tuple[str, ...],
+                          docker_client: docker.DockerClient, oracle_bin: Path,
+                          engine_project: str, tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(REDUCED)
+    p = engine_project
+    assert run_oracle("-p", p, "up", "-d", cwd=tmp_path).returncode == 0
+    container = docker_client.containers.get(f"{p}-app-1")
+    assert container.exec_run(["sh", "-c", "echo hello > /proc/1/fd/1"]).exit_code == 0
+    if dotenv:
+        (tmp_path / ".env").write_text(dotenv)
+    logs = ("-p", p, *args, "logs", "app")
+    compose = run_oracle(*logs, cwd=tmp_path, env=env)
+    ours = run_pycompose(*logs, cwd=tmp_path, env=env)
+    assert compose.returncode == 0, compose.stderr
+    assert (ours.returncode, ours.stdout) == (0, compose.stdout)
+
+
+@pytest.mark.parametrize(("env", "args"), [
+    ({"COMPOSE_ANSI": "always"}, ("--progress", "plain", "ps")),
+    ({"COMPOSE_ANSI": "never"}, ("--progress", "tty", "ls", "-q")),
+    ({"COMPOSE_ANSI": "always", "COMPOSE_PROGRESS": "plain"}, ("ps",)),
+    ({"COMPOSE_PROGRESS": "bogus"}, ("ls", "-q")),
+    ({"COMPOSE_ANSI": "always", "COMPOSE_PROGRESS": "plain"}, ("version", "--format", "json")),
+])
+def test_progress_and_ansi_conflicts(env: dict[str, str], args: tuple[str, ...],
+                                     oracle_bin: Path, project_name: str,
+                                     tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(REDUCED)
+    compose = run_oracle("-p", project_name, *args, cwd=tmp_path, env=env)
+    ours = run_pycompose("-p", project_name, *args, cwd=tmp_path, env=env)
+    assert ours.returncode == compose.returncode
+    if compose.returncode:
+        assert ours.stderr == compose.stderr
+
+
+@TOOLS
+@pytest.mark.parametrize(("value", "on_stdout"), [("1", True), ("TRUE", True), ("y", False)])
+def test_status_stdout(value: str, on_stdout: bool, tool: Runner,
+                       docker_client: docker.DockerClient, oracle_bin: Path,
+                       engine_project: str, tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(REDUCED)
+    p = engine_project
+    result = tool("-p", p, "--progress", "plain", "up", "-d", cwd=tmp_path,
+                  env={"COMPOSE_STATUS_STDOUT": value})
+    assert result.returncode == 0, result.stderr
+    line = f" Container {p}-app-1  Started\n"
+    assert (line in result.stdout, line in result.stderr) == (on_stdout, not on_stdout)

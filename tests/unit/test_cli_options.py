@@ -1,5 +1,5 @@
 """Command-line values read as Docker Compose v2.40.3 reads them: ``--scale`` and environment
-variables (``COMPOSE_PARALLEL_LIMIT``, the yes/no ones)."""
+variables (``COMPOSE_PARALLEL_LIMIT``, ``COMPOSE_ANSI``, ``COMPOSE_PROGRESS``, the yes/no ones)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pycompose.cli.common import parse_scale_option
-from pycompose.cli.options import GlobalOptions, compose_bool
+from pycompose.cli.options import GlobalOptions, compose_bool, status_on_stdout
 from pycompose.errors import PycomposeError
 
 
@@ -79,3 +79,63 @@ def test_parallel_limit_from_the_project_env_file(monkeypatch: pytest.MonkeyPatc
 ])
 def test_compose_bool(value: str | None, expected: bool) -> None:
     assert compose_bool(value) is expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, False), ("1", True), ("t", True), ("TRUE", True), ("True", True), ("tRue", False),
+    ("y", False), (" 1", False), ("0", False),
+])
+def test_status_on_stdout(value: str | None, expected: bool,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    if value is None:
+        monkeypatch.delenv("COMPOSE_STATUS_STDOUT", raising=False)
+    else:
+        monkeypatch.setenv("COMPOSE_STATUS_STDOUT", value)
+    assert status_on_stdout() is expected
+
+
+@pytest.mark.parametrize(("flag", "variable", "dotenv", "ansi"), [
+    (None, None, None, "auto"),
+    (None, "never", None, "never"),
+    (None, None, "always", "always"),
+    (None, "never", "always", "never"),
+    ("always", "never", None, "always"),
+    ("auto", "never", None, "auto"),
+])
+def test_ansi_from_flag_then_variable(flag: str | None, variable: str | None,
+                                      dotenv: str | None, ansi: str,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    if variable is None:
+        monkeypatch.delenv("COMPOSE_ANSI", raising=False)
+    else:
+        monkeypatch.setenv("COMPOSE_ANSI", variable)
+    chosen = options(ansi=flag)
+    if dotenv is not None:
+        chosen.environment = {"COMPOSE_ANSI": dotenv}
+    assert chosen.ansi == ansi
+
+
+@pytest.mark.parametrize(("values", "variables", "message"), [
+    ({"ansi": "always", "progress": "plain"}, {},
+     "can't use --progress plain while ANSI support is forced"),
+    ({"progress": "tty"}, {"COMPOSE_ANSI": "never"},
+     "can't use --progress tty while ANSI support is disabled"),
+    ({}, {"COMPOSE_ANSI": "always", "COMPOSE_PROGRESS": "plain"},
+     "can't use --progress plain while ANSI support is forced"),
+    ({}, {"COMPOSE_PROGRESS": "bogus"}, 'unsupported --progress value "bogus"'),
+])
+def test_progress_and_ansi_checks(values: dict[str, Any], variables: dict[str, str],
+                                  message: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("COMPOSE_ANSI", "COMPOSE_PROGRESS", "COMPOSE_PARALLEL_LIMIT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(PycomposeError) as error:
+        options(**values).check()
+    assert str(error.value) == message
+
+
+def test_progress_flag_wins_over_a_bad_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COMPOSE_ANSI", raising=False)
+    monkeypatch.setenv("COMPOSE_PROGRESS", "bogus")
+    options(progress="plain").check()
