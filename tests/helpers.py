@@ -14,13 +14,26 @@ import random
 import socket
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
+
+import pytest
 
 ORACLE_VERSION = "2.40.3"
 # A hung child must not eat the whole CI budget; no single command in the suite needs this long.
 TIMEOUT_SECONDS = 300.0
+#: A service command that runs until stopped and ends at once on SIGTERM.
+IDLE_COMMAND = """["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]"""
+#: A project of one such service, ``app``, on the local base image.
+ONE_SERVICE = f"""\
+services:
+  app:
+    image: pycompose/busybox
+    command: {IDLE_COMMAND}
+"""
+#: ``run_oracle`` or ``run_pycompose``, for tests that run the same steps with both tools.
+Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 
 
 @cache
@@ -134,3 +147,8 @@ def _bindable(port: int) -> bool:
             except OSError:
                 return False
     return True
+
+
+#: Parametrizes a test's ``tool`` argument with Compose (the reference) and pycompose.
+BOTH_TOOLS = pytest.mark.parametrize("tool", [run_oracle, run_pycompose],
+                                     ids=["compose", "pycompose"])

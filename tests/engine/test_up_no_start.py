@@ -6,20 +6,13 @@ from pathlib import Path
 
 import docker
 
-from tests.helpers import run_pycompose
-
-COMPOSE = """\
-services:
-  app:
-    image: pycompose/busybox
-    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
-"""
+from tests.helpers import ONE_SERVICE, run_pycompose
 
 
 def test_up_no_start_attached_creates_and_returns(
     docker_client: docker.DockerClient, engine_project: str, tmp_path: Path,
 ) -> None:
-    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    (tmp_path / "compose.yaml").write_text(ONE_SERVICE)
     result = run_pycompose("-p", engine_project, "up", "--no-start", cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Attaching" not in result.stdout + result.stderr

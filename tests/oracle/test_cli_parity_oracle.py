@@ -7,14 +7,21 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from subprocess import CompletedProcess
 
 import docker
 import pytest
 
-from tests.helpers import TIMEOUT_SECONDS, child_env, oracle_path, run_oracle, run_pycompose
+from tests.helpers import (
+    BOTH_TOOLS,
+    TIMEOUT_SECONDS,
+    Runner,
+    child_env,
+    oracle_path,
+    run_oracle,
+    run_pycompose,
+)
 
 COMPOSE = """\
 services:
@@ -22,7 +29,6 @@ services:
     image: pycompose/busybox
     command: ["sleep", "3600"]
 """
-Runner = Callable[..., CompletedProcess[str]]
 
 
 def both(args: tuple[str, ...], cwd: Path, env: dict[str, str] | None = None
@@ -99,7 +105,7 @@ def test_boolean_flag_value_errors(args: tuple[str, ...], docker_client: docker.
         compose.returncode, compose.stdout, compose.stderr)
 
 
-@pytest.mark.parametrize("tool", [run_oracle, run_pycompose], ids=["compose", "pycompose"])
+@BOTH_TOOLS
 def test_run_with_boolean_and_shorthand_values(
     tool: Runner, docker_client: docker.DockerClient, oracle_bin: Path, engine_project: str,
     tmp_path: Path,

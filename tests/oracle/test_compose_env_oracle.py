@@ -11,15 +11,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from subprocess import CompletedProcess
 
 import docker
 import pytest
 
-from tests.helpers import run_oracle, run_pycompose
+from tests.helpers import BOTH_TOOLS, Runner, run_oracle, run_pycompose
 
 FULL = """\
 services:
@@ -41,8 +39,6 @@ services:
     init: true
 """
 WARNING = "Found orphan containers"
-Runner = Callable[..., CompletedProcess[str]]
-TOOLS = pytest.mark.parametrize("tool", [run_oracle, run_pycompose], ids=["compose", "pycompose"])
 
 
 @dataclass(frozen=True)
@@ -93,7 +89,7 @@ def services(client: docker.DockerClient, project: str) -> list[str]:
                   if c.labels.get("com.docker.compose.oneoff") != "True")
 
 
-@TOOLS
+@BOTH_TOOLS
 @pytest.mark.parametrize("name", list(ORPHAN_CASES))
 def test_orphan_variables(name: str, tool: Runner, docker_client: docker.DockerClient,
                           oracle_bin: Path, engine_project: str, tmp_path: Path) -> None:
@@ -116,7 +112,7 @@ def oneoffs(client: docker.DockerClient, project: str) -> int:
         "label": [f"com.docker.compose.project={project}", "com.docker.compose.oneoff=True"]}))
 
 
-@TOOLS
+@BOTH_TOOLS
 @pytest.mark.parametrize(("env", "dotenv", "args", "left"), [
     ({}, "", (), 1),
     ({"COMPOSE_REMOVE_ORPHANS": "1"}, "", (), 0),
@@ -184,7 +180,7 @@ def test_progress_and_ansi_conflicts(env: dict[str, str], args: tuple[str, ...],
         assert ours.stderr == compose.stderr
 
 
-@TOOLS
+@BOTH_TOOLS
 @pytest.mark.parametrize(("value", "on_stdout"), [("1", True), ("TRUE", True), ("y", False)])
 def test_status_stdout(value: str, on_stdout: bool, tool: Runner,
                        docker_client: docker.DockerClient, oracle_bin: Path,

@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from subprocess import CompletedProcess
 
 import docker
-import pytest
 
 from tests.conftest import remove_project_objects
-from tests.helpers import run_oracle, run_pycompose
-
-COMPOSE = """\
-services:
-  app:
-    image: pycompose/busybox
-    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
-"""
-Runner = Callable[..., CompletedProcess[str]]
+from tests.helpers import BOTH_TOOLS, ONE_SERVICE, Runner
 
 
-@pytest.mark.parametrize("tool", [run_oracle, run_pycompose], ids=["compose", "pycompose"])
+@BOTH_TOOLS
 def test_down_leaves_a_network_in_use(
     tool: Runner, docker_client: docker.DockerClient, oracle_bin: Path, engine_project: str,
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    (tmp_path / "compose.yaml").write_text(ONE_SERVICE)
     p = engine_project
     up = tool("-p", p, "up", "-d", cwd=tmp_path)
     assert up.returncode == 0, up.stderr

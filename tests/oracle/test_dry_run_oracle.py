@@ -10,23 +10,11 @@ container's, ``--dry-run`` among them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
-from subprocess import CompletedProcess
 
 import docker
-import pytest
 
-from tests.helpers import run_oracle, run_pycompose
-
-COMPOSE = """\
-services:
-  app:
-    image: pycompose/busybox
-    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
-"""
-Runner = Callable[..., CompletedProcess[str]]
-TOOLS = pytest.mark.parametrize("tool", [run_oracle, run_pycompose], ids=["compose", "pycompose"])
+from tests.helpers import BOTH_TOOLS, ONE_SERVICE, Runner
 
 
 def names(client: docker.DockerClient, project: str) -> list[str]:
@@ -35,12 +23,12 @@ def names(client: docker.DockerClient, project: str) -> list[str]:
     return sorted(c.name for c in found)
 
 
-@TOOLS
+@BOTH_TOOLS
 def test_dry_run_after_the_command_name_changes_nothing(
     tool: Runner, docker_client: docker.DockerClient, oracle_bin: Path, engine_project: str,
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    (tmp_path / "compose.yaml").write_text(ONE_SERVICE)
     p = engine_project
     up = tool("-p", p, "up", "-d", "--dry-run", cwd=tmp_path)
     assert up.returncode == 0, up.stderr
@@ -56,12 +44,12 @@ def test_dry_run_after_the_command_name_changes_nothing(
     assert not docker_client.networks.list(names=[f"{p}_default"])
 
 
-@TOOLS
+@BOTH_TOOLS
 def test_dry_run_of_exec_and_attach(
     tool: Runner, docker_client: docker.DockerClient, oracle_bin: Path, engine_project: str,
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    (tmp_path / "compose.yaml").write_text(ONE_SERVICE)
     p = engine_project
     assert tool("-p", p, "up", "-d", cwd=tmp_path).returncode == 0
     cid = docker_client.containers.get(f"{p}-app-1").id
