@@ -726,7 +726,7 @@ def wait_command(ctx: typer.Context, services: list[str], down_project: bool) ->
 def attach_command(ctx: typer.Context, service: str, *, index: int | None,
                    detach_keys: str | None, no_stdin: bool, sig_proxy: bool) -> int:
     """``attach``: this terminal to a service container's main process."""
-    from pycompose.cli.oneoff import service_container
+    from pycompose.cli.oneoff import forward_signal, service_container
     from pycompose.cli.terminal import Session
     from pycompose.engine import streams
     from pycompose.engine.client import Engine
@@ -746,7 +746,7 @@ def attach_command(ctx: typer.Context, service: str, *, index: int | None,
     stream = streams.attach(engine, cid, stdin=stdin, detach_keys=detach_keys)
     session = Session(stream, tty=tty, stdin=stdin,
                       resize=(lambda h, w: streams.resize(engine, cid, h, w)) if tty else None,
-                      forward_signal=(lambda sig: engine.kill(cid, sig))
+                      forward_signal=(lambda sig: forward_signal(engine, cid, sig))
                       if sig_proxy and not tty else None)
     session.run()
     state = engine.inspect_container(cid).get("State") or {}

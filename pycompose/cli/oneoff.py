@@ -148,7 +148,7 @@ def run_command(ctx: typer.Context, service: str, command: list[str], *, opts: d
     from pycompose.cli.options import compose_bool
     from pycompose.cli.terminal import Session, stdin_is_tty
     from pycompose.engine import streams
-    from pycompose.engine.client import Engine, NotFound
+    from pycompose.engine.client import Engine
     from pycompose.errors import PycomposeError
     from pycompose.loader.syntax import split_command
     from pycompose.oneoff import RunOptions, new_slug, oneoff_name, run_request
@@ -214,8 +214,7 @@ def run_command(ctx: typer.Context, service: str, command: list[str], *, opts: d
         raise
 
     def kill(signal_name: str) -> None:
-        with contextlib.suppress(NotFound, PycomposeError):
-            engine.kill(cid, signal_name)
+        forward_signal(engine, cid, signal_name)
 
     session = Session(
         stream, tty=tty, stdin=interactive,
@@ -223,6 +222,30 @@ def run_command(ctx: typer.Context, service: str, command: list[str], *, opts: d
         forward_signal=kill, force=lambda: kill("KILL"))
     session.run()
     return streams.wait_result(waiter)
+
+
+def forward_signal(engine: Engine, cid: str, signal_name: str, tries: int = 3) -> None:
+    """Send ``signal_name`` to the container (Ctrl-C or SIGTERM reaching pycompose). A
+    container already gone needs none; a failed call is tried again, then reported: a signal
+    lost silently would leave the user waiting for a container that never heard it."""
+    import time
+
+    from pycompose.engine.client import NotFound
+    from pycompose.errors import PycomposeError
+
+    for attempt in range(tries):
+        try:
+            engine.kill(cid, signal_name)
+            return
+        except NotFound:
+            return
+        except PycomposeError as exc:
+            if "is not running" in str(exc):
+                return
+            if attempt + 1 == tries:
+                sys.stderr.write(f"could not send SIG{signal_name} to the container: {exc}\n")
+                return
+            time.sleep(0.5)
 
 
 def _start_or_clean(engine: Engine, cid: str, remove: bool) -> None:

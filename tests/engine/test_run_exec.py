@@ -207,7 +207,7 @@ def test_interrupted_run_rm_leaves_no_container(
         assert proc.stdout is not None
         assert proc.stdout.readline() == b"ready\n"
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        out, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
     assert proc.returncode == 130, err
