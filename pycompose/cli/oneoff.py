@@ -202,8 +202,8 @@ def run_command(ctx: typer.Context, service: str, command: list[str], *, opts: d
         engine.connect_network(network, cid, endpoint)
     if detach:
         _start_or_clean(engine, cid, options.remove)
-        if not opts["quiet"]:
-            sys.stdout.write(f"{cid}\n")
+        # Compose prints the id even with -q: scripts read it from stdout.
+        sys.stdout.write(f"{cid}\n")
         return 0
     waiter = streams.wait(engine, cid, "removed" if options.remove else "next-exit")
     try:

@@ -1,9 +1,10 @@
 """Command lines and environment variables that both tools must answer alike (output and exit
 code), compared with Docker Compose v2.40.3. Each case fails or changes nothing before any
-container exists, so the project is only a name."""
+container exists, so the project is only a name; the last one runs a detached one-off."""
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -162,3 +163,17 @@ def test_attach_sig_proxy(tool: str, flags: tuple[str, ...], status: str,
         assert container.wait(timeout=TIMEOUT_SECONDS)["StatusCode"] == 3
     container.reload()
     assert container.status == status
+
+
+@BOTH_TOOLS
+def test_run_detached_quiet_still_prints_the_container_id(
+    tool: Runner, docker_client: docker.DockerClient, oracle_bin: Path, engine_project: str,
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    result = tool("-p", engine_project, "run", "-d", "-q", "app", "true", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    container_id = result.stdout.strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", container_id), result.stdout
+    assert docker_client.containers.get(container_id).labels[
+        "com.docker.compose.oneoff"] == "True"
