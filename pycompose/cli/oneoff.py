@@ -230,18 +230,17 @@ def forward_signal(engine: Engine, cid: str, signal_name: str, tries: int = 3) -
     lost silently would leave the user waiting for a container that never heard it."""
     import time
 
-    from pycompose.engine.client import NotFound
+    from pycompose.engine.client import Conflict, NotFound
     from pycompose.errors import PycomposeError
 
     for attempt in range(tries):
         try:
             engine.kill(cid, signal_name)
             return
-        except NotFound:
+        except (NotFound, Conflict):
+            # Gone, or no longer running (the engine's 409): nothing left to signal.
             return
         except PycomposeError as exc:
-            if "is not running" in str(exc):
-                return
             if attempt + 1 == tries:
                 sys.stderr.write(f"could not send SIG{signal_name} to the container: {exc}\n")
                 return
